@@ -1,0 +1,50 @@
+"""Writing the audit log. Every service function that reads personal data or changes state calls
+:func:`audit_record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from luvat.audit.actors import Actor
+from luvat.audit.context import current_request_context
+from luvat.audit.models import AuditEvent
+
+Target = models.Model | tuple[str, object] | None
+
+
+def target_ref(target: Target) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    if isinstance(target, models.Model):
+        return target._meta.label_lower, str(target.pk)
+    kind, ident = target
+    return kind, str(ident)
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    target: Target = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event; ``target`` is a model instance or a ``(type, id)`` pair.
+
+    Called inside the caller's transaction, so the record exists exactly when the change does.
+    """
+    target_type, target_id = target_ref(target)
+    context = current_request_context()
+    return AuditEvent.objects.create(
+        actor_kind=str(actor.kind),
+        actor_ref=actor.ref,
+        actor_label=actor.label,
+        on_behalf_of=actor.on_behalf_of,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details or {},
+        request_id=context.request_id,
+        ip_address=context.ip or None,
+    )

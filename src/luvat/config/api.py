@@ -1,0 +1,20 @@
+"""The HTTP API, version 1, mounted at /api/v1/. Each bounded context adds its router here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from luvat.web.api_errors import install_problem_handlers
+
+api = NinjaAPI(
+    title="Luvat API",
+    version="1",
+    description=(
+        "HTTP API of the Luvat permit and supervision service layer. Errors are "
+        "RFC 9457 problem details (application/problem+json) with a stable `type`; "
+        "see docs/api-errors.md."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+install_problem_handlers(api)

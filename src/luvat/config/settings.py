@@ -1,0 +1,146 @@
+"""Django settings. Every value comes from an environment variable declared in env.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from luvat.config.database import parse_database_url
+from luvat.config.env import Environment
+from luvat.config.logging import logging_config
+
+django_stubs_ext.monkeypatch()
+
+env = Environment()
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+LUVAT_ENV = env.string("LUVAT_ENV")
+PRODUCTION = env.production
+DEBUG = env.boolean("LUVAT_DEBUG")
+SECRET_KEY = env.string("LUVAT_SECRET_KEY")
+VAR_DIR = env.path("LUVAT_VAR_DIR")
+LUVAT_DEMO = env.boolean("LUVAT_DEMO")
+LUVAT_AMQP_URL = env.string("LUVAT_AMQP_URL")
+LUVAT_WORKER_IN_PROCESS = env.boolean("LUVAT_WORKER_IN_PROCESS")
+LUVAT_WORKER_POLL_SECONDS = env.number("LUVAT_WORKER_POLL_SECONDS")
+LUVAT_SERVE_THREADS = env.integer("LUVAT_SERVE_THREADS")
+DATABASE_URL_IS_DEFAULT = not env.string("DATABASE_URL")
+
+ALLOWED_HOSTS = env.items("LUVAT_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.items("LUVAT_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    # Our apps come first so that their translations and templates take precedence.
+    "luvat.web",
+    "luvat.audit",
+    "luvat.identity",
+    "luvat.catalogue",
+    "luvat.assessment",
+    "luvat.projects",
+    "luvat.integrations",
+    "luvat.backoffice",
+    "luvat.discussion",
+    "luvat.supervision",
+    "luvat.onboarding",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "luvat.web.middleware.RequestContextMiddleware",
+    "luvat.web.middleware.ProblemJsonMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "luvat.config.urls"
+WSGI_APPLICATION = "luvat.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "luvat.web.context_processors.service",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": parse_database_url(
+        env.string("DATABASE_URL"),
+        var_dir=VAR_DIR,
+        conn_max_age=env.integer("LUVAT_DB_CONN_MAX_AGE"),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fi"
+LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+TIME_ZONE = "Europe/Helsinki"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Outside production, serve static files straight from the apps (no collectstatic step).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if env.boolean("LUVAT_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Probes come over plain HTTP from inside the cluster.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+LOGGING = logging_config(
+    fmt=env.string("LUVAT_LOG_FORMAT"),
+    level=env.string("LUVAT_LOG_LEVEL"),
+)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    name = "luvat.identity"
+    label = "identity"
+    verbose_name = _("Identity and access")
+
+    def ready(self) -> None:
+        from luvat.identity.demo import DEMO_LOGINS, load_demo_accounts
+        from luvat.web.demo import register_demo_loader
+
+        register_demo_loader("accounts", load_demo_accounts, order=10, logins=DEMO_LOGINS)

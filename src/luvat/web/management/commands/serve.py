@@ -1,0 +1,78 @@
+"""``luvat serve``: the WSGI server (waitress) with the background worker in-process."""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from luvat.web.demo import demo_logins
+from luvat.web.health import migrations_applied
+
+
+class Command(BaseCommand):
+    help = "Serve Luvat over HTTP; also runs the background worker unless turned off."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not run the worker in this process"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress.server import create_server
+
+        from luvat.config.wsgi import application
+        from luvat.integrations.worker import start_in_thread
+
+        call_command("check", deploy=settings.PRODUCTION, fail_level="ERROR")
+        if not migrations_applied():
+            raise CommandError("the database has unapplied migrations: run `luvat migrate` first")
+
+        worker = None
+        if settings.LUVAT_WORKER_IN_PROCESS and not options["no_worker"]:
+            worker = start_in_thread(poll_seconds=settings.LUVAT_WORKER_POLL_SECONDS)
+
+        server = create_server(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=settings.LUVAT_SERVE_THREADS,
+            ident="luvat",
+        )
+        host = options["host"]
+        shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host  # noqa: S104
+        url = f"http://{shown_host}:{options['port']}/"
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Luvat is running at {url}"))
+        database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        where = "in this process" if worker else "separate (luvat worker)"
+        out.write(f"  mode: {settings.LUVAT_ENV}; database: {database}; worker: {where}")
+        out.write(f"  health: {url}healthz   API: {url}api/v1/docs")
+        if settings.LUVAT_DEMO:
+            logins = demo_logins()
+            if logins:
+                out.write("  demo log-ins:")
+                for login in logins:
+                    out.write(f"    {login.role}: {login.username} ({login.how})")
+        out.write("  stop with Ctrl+C")
+        self.stdout.flush()
+
+        def shutdown(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, shutdown)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.stop()
+            server.close()
+            out.write("Luvat stopped.")

@@ -1,0 +1,55 @@
+"""Test-suite wide fixtures and the rule for tests that need a server.
+
+Tests marked ``postgres``, ``amqp`` or ``browser`` need something outside
+Python. In the plain run (``python3 dev.py test``) they are skipped with a
+visible reason when it is missing. ``.ci/run`` sets LUVAT_TEST_REQUIRE to the
+ones that must be there, and then a missing one fails the test loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+REQUIRED = {item.strip() for item in os.environ.get("LUVAT_TEST_REQUIRE", "").split(",") if item}
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _missing(marker: str) -> str | None:
+    """Why the server a marker names is not available, or None when it is."""
+    if marker == "postgres":
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        return None if engine.endswith("postgresql") else "DATABASE_URL is not PostgreSQL"
+    if marker == "amqp":
+        return None if os.environ.get("LUVAT_AMQP_URL") else "LUVAT_AMQP_URL is not set"
+    if marker == "browser":
+        if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+            return f"Debian chromium is not installed ({CHROMIUM}); apt-get install chromium"
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "the playwright package is not installed"
+        return None
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "amqp", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason is None:
+            continue
+        if marker in REQUIRED:
+            pytest.fail(f"required by LUVAT_TEST_REQUIRE but unavailable: {reason}", pytrace=False)
+        pytest.skip(f"needs {marker}: {reason}")
+
+
+@pytest.fixture
+def vendor() -> str:
+    return connection.vendor

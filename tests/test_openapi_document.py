@@ -1,0 +1,21 @@
+import json
+from pathlib import Path
+
+from luvat.web.management.commands.openapi import openapi_text
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+
+
+def test_committed_openapi_document_is_current():
+    assert DOC.read_text(encoding="utf-8") == openapi_text(), (
+        "docs/openapi.json is stale: run `luvat openapi --write docs/openapi.json`"
+    )
+
+
+def test_openapi_is_served_as_3_1(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.1")
+    assert document["info"]["version"] == "1"
+    assert document == json.loads(DOC.read_text(encoding="utf-8")) | {"servers": []}

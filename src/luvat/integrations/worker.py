@@ -71,7 +71,6 @@ class Worker:
             if job.next_run > now:
                 continue
             job.next_run = now + job.interval_seconds
-            close_old_connections()
             try:
                 handled = job.function()
             except Exception:
@@ -89,6 +88,8 @@ class Worker:
         next_heartbeat = time.monotonic() + HEARTBEAT_SECONDS
         try:
             while not self.stop_event.is_set():
+                # Drop broken or expired connections between rounds, as Django does per request.
+                close_old_connections()
                 self.run_due_jobs()
                 if time.monotonic() >= next_heartbeat:
                     self.heartbeat()

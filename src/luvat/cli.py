@@ -7,6 +7,7 @@ luvat load-demo                                   load demo data (idempotent)
 luvat check                                       configuration sanity check
 luvat config-docs [--write]                       docs/configuration.md
 luvat openapi [--write]                           docs/openapi.json
+luvat simulate-authority --authority CODE [...]   stand-in authority system (HTTP or AMQP)
 luvat <django command> ...                        any other Django management command
 """
 
@@ -19,7 +20,11 @@ from luvat.config.env import ConfigError
 
 # Commands that cannot do anything without a database connection.
 NEEDS_DATABASE = {"serve", "worker", "migrate", "load_demo"}
-ALIASES = {"load-demo": "load_demo", "config-docs": "config_docs"}
+ALIASES = {
+    "load-demo": "load_demo",
+    "config-docs": "config_docs",
+    "simulate-authority": "simulate_authority",
+}
 
 
 def fail(message: str) -> None:

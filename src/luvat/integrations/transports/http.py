@@ -12,7 +12,7 @@ import time
 import uuid
 
 import urllib3
-from urllib3.exceptions import HTTPError, SSLError, TimeoutError
+from urllib3.exceptions import HTTPError, NewConnectionError, SSLError, TimeoutError
 
 from luvat.integrations.policy import (
     DeliveryResult,
@@ -107,6 +107,12 @@ class HttpTransport:
                 timeout=timeout,
                 retries=False,
                 redirect=False,
+            )
+        except NewConnectionError as exc:
+            return DeliveryResult(
+                Outcome.RETRY,
+                reason=f"connection failed: {exc}"[:REASON_LIMIT],
+                duration_ms=_ms(started),
             )
         except TimeoutError as exc:
             return DeliveryResult(

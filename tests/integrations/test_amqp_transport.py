@@ -87,7 +87,7 @@ def test_simulator_consumes_and_reports_back_on_the_status_queue(amqp_url, autho
 
     def handle(message: IncomingMessage) -> Verdict:
         document = json.loads(message.body)
-        if document.get("applicationId") != "app-42":
+        if document.get("application_id") != "app-42":
             return Verdict.REQUEUE  # someone else's test event: leave it
         received.append(message)
         return Verdict.ACK
@@ -115,8 +115,8 @@ def test_simulator_consumes_and_reports_back_on_the_status_queue(amqp_url, autho
         "decision",
     ]
     assert simulator.ledger.snapshot()["duplicates"] == 1
-    for message in received:
-        assert message.headers["authority"] == authority
-        assert message.message_id == json.loads(message.body)["eventId"]
-        verify([SECRET], message.body, message.headers["X-Luvat-Signature"], now=time.time())
+    for event in received:
+        assert event.headers["authority"] == authority
+        assert event.message_id == json.loads(event.body)["event_id"]
+        verify([SECRET], event.body, event.headers["X-Luvat-Signature"], now=time.time())
     assert STATUS_QUEUE == "luvat.status-events"

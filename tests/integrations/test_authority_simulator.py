@@ -35,8 +35,8 @@ def test_status_events_follow_a_new_application_in_order() -> None:
     assert {r["path"] for r in requests} == {
         "/api/v1/applications/5f0c7a1e-0000-4000-8000-000000000001/events"
     }
-    assert len({e["eventId"] for e in events}) == 3
-    assert events[0]["caseReference"] == events[2]["caseReference"] == "SIM-000001"
+    assert len({e["event_id"] for e in events}) == 3
+    assert events[0]["case_reference"] == events[2]["case_reference"] == "SIM-000001"
     assert events[2]["decision"]["outcome"] == "granted"
     for request in requests:
         assert request["headers"]["Authorization"] == "Bearer test-key"
@@ -56,7 +56,7 @@ def test_answer_twice_repeats_each_event_with_the_same_id() -> None:
         with running_simulator(config) as (_simulator, url):
             HttpTransport().send(endpoint(url), envelope())
             requests = luvat.wait_for(6)
-    ids = [json.loads(r["body"])["eventId"] for r in requests]
+    ids = [json.loads(r["body"])["event_id"] for r in requests]
     assert len(ids) == 6 and len(set(ids)) == 3
 
 
@@ -71,7 +71,7 @@ def test_failed_event_posts_are_retried() -> None:
                 assert time.monotonic() < deadline, "the failed event was not retried"
                 time.sleep(0.02)
     bodies = {r["body"] for r in requests[:2]}
-    assert len({json.loads(b)["eventId"] for b in bodies}) == 1
+    assert len({json.loads(b)["event_id"] for b in bodies}) == 1
 
 
 def test_fail_first_then_accept() -> None:

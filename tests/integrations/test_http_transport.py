@@ -22,7 +22,7 @@ SECRET = "shared-secret-of-the-test-authority"
 def envelope(message_id: str | None = None, application: str = "app-1") -> Envelope:
     message_id = message_id or str(uuid.uuid4())
     document = {
-        "messageId": message_id,
+        "message_id": message_id,
         "kind": "application.submitted",
         "application": {"id": application},
     }

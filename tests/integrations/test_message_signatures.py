@@ -68,7 +68,7 @@ def test_malformed_headers_say_what_is_wrong(header, message) -> None:
 
 
 def test_worked_example_of_the_integration_guide() -> None:
-    body = b'{"messageId":"0b7e7f3e-2f4c-4c1e-9d55-3f1f6f0c2a10","kind":"application.withdrawn"}'
+    body = b'{"message_id":"0b7e7f3e-2f4c-4c1e-9d55-3f1f6f0c2a10","kind":"application.withdrawn"}'
     assert sign("example-secret", body, 1798000000) == (
         "t=1798000000,v1=" + signature_digest("example-secret", 1798000000, body)
     )

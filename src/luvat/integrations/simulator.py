@@ -129,9 +129,9 @@ def status_events_for(
     def event(kind: str, **extra: Any) -> dict[str, Any]:
         event_id = uuid.uuid5(EVENT_NAMESPACE, f"{receipt.message_id}:{kind}")
         return {
-            "eventId": str(event_id),
+            "event_id": str(event_id),
             "type": kind,
-            "caseReference": receipt.case_reference,
+            "case_reference": receipt.case_reference,
             **extra,
         }
 
@@ -151,7 +151,7 @@ def status_events_for(
                 ),
             ),
         ]
-    if receipt.kind == "supplement.sent":
+    if receipt.kind == "application.supplement":
         return [(received, event("in_processing"))]
     if receipt.kind == "application.withdrawn":
         return [(received, event("closed", note="Withdrawn by the customer"))]
@@ -199,7 +199,7 @@ class EventSender(threading.Thread):
                 if self.stopping:
                     return
                 _due, _, application_id, event, tries = heapq.heappop(self.queue)
-            event = {**event, "occurredAt": event.get("occurredAt") or _now_iso()}
+            event = {**event, "occurred_at": event.get("occurred_at") or _now_iso()}
             if not self.post(application_id, event) and tries < 8:
                 with self.cond:
                     self.counter += 1
@@ -282,9 +282,9 @@ class AuthoritySimulator:
             return 400, {"title": "Malformed JSON", "detail": "the body is not JSON"}
         if not isinstance(document, dict):
             return 400, {"title": "Malformed document", "detail": "the body is not an object"}
-        message_id = lowered.get(MESSAGE_ID_HEADER.lower()) or str(document.get("messageId", ""))
+        message_id = lowered.get(MESSAGE_ID_HEADER.lower()) or str(document.get("message_id", ""))
         if not message_id:
-            return 400, {"title": "No message id", "detail": "messageId is missing"}
+            return 400, {"title": "No message id", "detail": "message_id is missing"}
         attempt = self.ledger.count_attempt(message_id)
         if self.config.fail_status:
             return self.config.fail_status, {"title": "Simulated failure"}
@@ -299,7 +299,7 @@ class AuthoritySimulator:
         if new and application_id and self.config.send_events and self.config.api_url:
             for delay, event in status_events_for(self.config, receipt):
                 self.events.schedule(delay, application_id, event)
-        answer = {"accepted": True, "duplicate": not new, "caseReference": receipt.case_reference}
+        answer = {"accepted": True, "duplicate": not new, "case_reference": receipt.case_reference}
         return (202 if new else 200), answer
 
 

@@ -34,7 +34,7 @@ class AmqpEventSender(EventSender):
         self._connection: pika.BlockingConnection | None = None
 
     def post(self, application_id: str, event: dict[str, Any]) -> bool:
-        body = json.dumps({**event, "applicationId": application_id}).encode()
+        body = json.dumps({**event, "application_id": application_id}).encode()
         headers = {"authority": self.config.authority_code}
         if self.config.secret:
             headers[SIGNATURE_HEADER] = sign(self.config.secret, body, int(time.time()))
@@ -51,7 +51,7 @@ class AmqpEventSender(EventSender):
                 properties=pika.BasicProperties(
                     content_type="application/json",
                     delivery_mode=pika.DeliveryMode.Persistent,
-                    message_id=str(event["eventId"]),
+                    message_id=str(event["event_id"]),
                     correlation_id=application_id,
                     headers=headers,
                 ),

@@ -6,6 +6,7 @@ import copy
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -46,7 +47,7 @@ def is_uri(value: object) -> bool:
     return bool(parts.scheme and parts.netloc)
 
 
-def load(name: str) -> dict:
+def load(name: str) -> Any:
     return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
 
 
@@ -84,7 +85,7 @@ def test_every_example_has_a_schema_and_every_schema_an_example() -> None:
         ({"occurred_at": "2026-12-01T09:20:00"}, "is not a 'date-time'"),
     ],
 )
-def test_status_event_schema_refuses_bad_events(change: dict, message: str) -> None:
+def test_status_event_schema_refuses_bad_events(change: dict[str, Any], message: str) -> None:
     event = {**load("examples/status-event.received.json"), **change}
     with pytest.raises(ValidationError, match=message):
         validator("status-event").validate(event)

@@ -19,7 +19,7 @@ from luvat.integrations.endpoints import (
 )
 from luvat.integrations.models import AuthorityEndpoint, EndpointCircuit
 from luvat.integrations.policy import DeliveryResult, Outcome
-from tests.integrations.factories import ADMIN, AuthorityEndpointFactory
+from tests.integrations.factories import ADMIN, make_endpoint
 
 pytestmark = pytest.mark.django_db
 SECRET = "a-long-shared-secret-for-signing-0123456789"
@@ -28,7 +28,7 @@ OK = DeliveryResult(Outcome.ACCEPTED)
 
 
 def test_secret_is_stored_encrypted_and_given_to_the_transport() -> None:
-    endpoint = AuthorityEndpointFactory(signing_secret=SECRET)
+    endpoint = make_endpoint(signing_secret=SECRET)
     stored = AuthorityEndpoint.objects.get(pk=endpoint.pk).signing_secret_encrypted
     assert stored and SECRET not in stored
     assert endpoint_config(endpoint).signing_secret == SECRET
@@ -40,7 +40,7 @@ def test_secret_is_stored_encrypted_and_given_to_the_transport() -> None:
 def test_address_changes_are_dated_for_the_change_metrics() -> None:
     from luvat.integrations.endpoints import authority_endpoint_save
 
-    endpoint = AuthorityEndpointFactory()
+    endpoint = make_endpoint()
     first = endpoint.endpoint_changed_at
     assert first is not None
     endpoint.read_timeout_seconds = 9
@@ -54,7 +54,7 @@ def test_address_changes_are_dated_for_the_change_metrics() -> None:
 
 
 def test_x_road_target_address() -> None:
-    endpoint = AuthorityEndpointFactory(
+    endpoint = make_endpoint(
         url="https://ss.luvat.example.fi/", xroad_service="FI/GOV/1234567-8/spa/applications"
     )
     assert (
@@ -64,10 +64,10 @@ def test_x_road_target_address() -> None:
 
 
 def test_a_service_may_name_its_endpoint_but_only_of_its_authority() -> None:
-    default = AuthorityEndpointFactory(code="a-default", authority_code="tampere")
-    named = AuthorityEndpointFactory(code="b-building", authority_code="tampere")
-    AuthorityEndpointFactory(code="c-other", authority_code="espoo")
-    AuthorityEndpointFactory(code="d-off", authority_code="vantaa", enabled=False)
+    default = make_endpoint(code="a-default", authority_code="tampere")
+    named = make_endpoint(code="b-building", authority_code="tampere")
+    make_endpoint(code="c-other", authority_code="espoo")
+    make_endpoint(code="d-off", authority_code="vantaa", enabled=False)
     endpoints = enabled_endpoints()
     assert choose_endpoint(endpoints, authority_code="tampere") == default
     assert choose_endpoint(endpoints, authority_code="tampere", reference="b-building") == named
@@ -78,7 +78,7 @@ def test_a_service_may_name_its_endpoint_but_only_of_its_authority() -> None:
 def test_circuit_opens_holds_and_admits_one_trial(settings) -> None:
     settings.LUVAT_CIRCUIT_FAILURE_THRESHOLD = 3
     settings.LUVAT_CIRCUIT_OPEN_SECONDS = 60
-    endpoint = AuthorityEndpointFactory()
+    endpoint = make_endpoint()
     now = timezone.now()
     circuit_record_results(endpoint_id=endpoint.pk, results=[DOWN, DOWN], now=now)
     assert circuits_holding(enabled_endpoints().values(), now) == {}
@@ -97,7 +97,7 @@ def test_circuit_opens_holds_and_admits_one_trial(settings) -> None:
 
 
 def test_administrator_can_close_a_circuit() -> None:
-    endpoint = AuthorityEndpointFactory()
+    endpoint = make_endpoint()
     circuit_record_results(endpoint_id=endpoint.pk, results=[DOWN] * 10, now=timezone.now())
     circuit_close(endpoint=endpoint, actor=ADMIN)
     assert EndpointCircuit.objects.get(endpoint=endpoint).status == "closed"

@@ -1,7 +1,9 @@
 from datetime import timedelta
+from typing import Any
 
-import factory
 from django.utils import timezone
+from factory.declarations import LazyAttribute, LazyFunction, Sequence, Trait
+from factory.django import DjangoModelFactory
 
 from luvat.audit.actors import Actor, ActorKind
 from luvat.supervision.models import EventKind, EventStatus, SupervisionEvent
@@ -18,12 +20,14 @@ def official(authority: str = RESCUE, ref: str = "person:1") -> Actor:
 
 
 def customer(business_id: str = COMPANY, ref: str = "person:2") -> Actor:
-    return Actor(kind=ActorKind.CUSTOMER, ref=ref, label="Cecilia Customer", on_behalf_of=business_id)
+    return Actor(
+        kind=ActorKind.CUSTOMER, ref=ref, label="Cecilia Customer", on_behalf_of=business_id
+    )
 
 
 def details(days_ahead: int = 10, **overrides) -> EventDetails:
     start = timezone.now().replace(microsecond=0) + timedelta(days=days_ahead)
-    values = {
+    values: dict[str, Any] = {
         "kind": EventKind.INSPECTION,
         "title": "Fire inspection",
         "starts_at": start,
@@ -35,23 +39,21 @@ def details(days_ahead: int = 10, **overrides) -> EventDetails:
     return EventDetails(**values)
 
 
-class SupervisionEventFactory(factory.django.DjangoModelFactory):
+class SupervisionEventFactory(DjangoModelFactory[SupervisionEvent]):
     class Meta:
         model = SupervisionEvent
 
     business_id = COMPANY
     authority_code = RESCUE
     kind = EventKind.INSPECTION
-    title = factory.Sequence(lambda n: f"Inspection {n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=5))
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    title = Sequence(lambda n: f"Inspection {n}")
+    starts_at = LazyFunction(lambda: timezone.now() + timedelta(days=5))
+    ends_at = LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
     place = "Site office"
     status = EventStatus.PLANNED
     scheduled_by_ref = "person:1"
 
     class Params:
-        confirmed = factory.Trait(status=EventStatus.CONFIRMED)
-        cancelled = factory.Trait(status=EventStatus.CANCELLED)
-        past = factory.Trait(
-            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
-        )
+        confirmed = Trait(status=EventStatus.CONFIRMED)
+        cancelled = Trait(status=EventStatus.CANCELLED)
+        past = Trait(starts_at=LazyFunction(lambda: timezone.now() - timedelta(days=30)))

@@ -43,8 +43,8 @@ def test_an_official_schedules_an_event_the_company_sees_and_is_told_about():
 
 
 def test_officials_see_only_their_own_authoritys_events_of_a_company():
-    mine = SupervisionEventFactory(authority_code=RESCUE)
-    SupervisionEventFactory(authority_code=POLICE)
+    mine = SupervisionEventFactory.create(authority_code=RESCUE)
+    SupervisionEventFactory.create(authority_code=POLICE)
 
     assert [e.pk for e in upcoming_events(official(RESCUE), business_id=COMPANY)] == [mine.pk]
     assert len(upcoming_events(customer(), business_id=COMPANY)) == 2
@@ -88,7 +88,7 @@ def test_customers_cannot_schedule_supervision():
 
 
 def test_another_authority_cannot_change_the_event():
-    event = SupervisionEventFactory(authority_code=RESCUE)
+    event = SupervisionEventFactory.create(authority_code=RESCUE)
     with pytest.raises(PermissionDenied):
         supervision_event_set_status(actor=official(POLICE), event=event, status="cancelled")
     with pytest.raises(PermissionDenied):
@@ -98,7 +98,7 @@ def test_another_authority_cannot_change_the_event():
 
 
 def test_status_goes_through_the_transition_table_and_done_needs_a_result():
-    event = SupervisionEventFactory()
+    event = SupervisionEventFactory.create()
     event = supervision_event_set_status(actor=official(), event=event, status="confirmed")
     assert event.status == EventStatus.CONFIRMED and event.sequence == 1
 
@@ -117,7 +117,7 @@ def test_status_goes_through_the_transition_table_and_done_needs_a_result():
 
 
 def test_rescheduling_raises_the_calendar_sequence_and_rearms_the_reminder():
-    event = SupervisionEventFactory(reminder_sent_at=timezone.now())
+    event = SupervisionEventFactory.create(reminder_sent_at=timezone.now())
     later = details(days_ahead=20)
     event = supervision_event_reschedule(actor=official(), event=event, details=later)
     assert event.sequence == 1 and event.reminder_sent_at is None
@@ -125,7 +125,7 @@ def test_rescheduling_raises_the_calendar_sequence_and_rearms_the_reminder():
 
 
 def test_cancelled_events_cannot_be_rescheduled():
-    event = SupervisionEventFactory(cancelled=True)
+    event = SupervisionEventFactory.create(cancelled=True)
     with pytest.raises(ValidationError):
         supervision_event_reschedule(actor=official(), event=event, details=details())
 
@@ -138,8 +138,29 @@ def test_upcoming_events_is_one_query(django_assert_num_queries):
 
 @pytest.mark.parametrize(
     ("value", "valid"),
-    [("1234567-1", True), ("7654321-2", True), ("0000000-0", True), ("1234567-2", False),
-     ("123456-1", False), ("12345671", False)],
+    [
+        ("1234567-1", True),
+        ("7654321-2", True),
+        ("0000000-0", True),
+        ("1234567-2", False),
+        ("123456-1", False),
+        ("12345671", False),
+    ],
 )
 def test_business_id_check_digit(value, valid):
     assert business_id_is_valid(value) is valid
+
+
+def test_the_company_is_reminded_once_of_an_event_coming_within_the_reminder_window(settings):
+    from luvat.supervision.tasks import remind_upcoming_batch
+
+    settings.LUVAT_SUPERVISION_REMINDER_DAYS = 7
+    soon = SupervisionEventFactory.create(starts_at=timezone.now() + timedelta(days=3))
+    SupervisionEventFactory.create(starts_at=timezone.now() + timedelta(days=30))
+    SupervisionEventFactory.create(starts_at=timezone.now() + timedelta(days=2), cancelled=True)
+
+    assert remind_upcoming_batch() == 1
+    assert remind_upcoming_batch() == 0
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is not None
+    assert NotificationEvent.objects.get().audience["business_ids"] == [COMPANY]

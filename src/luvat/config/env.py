@@ -154,11 +154,30 @@ VARIABLES: tuple[Variable, ...] = (
         default="Luvat <noreply@luvat.example>",
         group="E-mail",
     ),
-    Variable("LUVAT_SMTP_HOST", "SMTP server for `smtp` e-mail.", default="localhost", group="E-mail"),
-    Variable("LUVAT_SMTP_PORT", "SMTP server port.", default="587", kind="int", group="E-mail"),
-    Variable("LUVAT_SMTP_USER", "SMTP user name; empty for none.", default="", group="E-mail"),
     Variable(
-        "LUVAT_SMTP_PASSWORD", "SMTP password; empty for none.", default="", kind="secret",
+        "LUVAT_SMTP_HOST",
+        "Host name of the SMTP server for `smtp` e-mail.",
+        default="localhost",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_PORT",
+        "Port of the SMTP server (587 for STARTTLS).",
+        default="587",
+        kind="int",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_USER",
+        "User name at the SMTP server; empty for none.",
+        default="",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_PASSWORD",
+        "Password at the SMTP server; empty for none.",
+        default="",
+        kind="secret",
         group="E-mail",
     ),
     Variable(
@@ -190,7 +209,10 @@ VARIABLES: tuple[Variable, ...] = (
         group="Discussion",
     ),
     Variable(
-        "LUVAT_ZULIP_API_KEY", "API key of the Zulip bot.", default="", kind="secret",
+        "LUVAT_ZULIP_API_KEY",
+        "API key of the Zulip bot.",
+        default="",
+        kind="secret",
         group="Discussion",
     ),
     Variable(

@@ -55,7 +55,10 @@ class Audience:
 def resolve(audience: Audience) -> set[int]:
     """The user ids of everyone in ``audience``."""
     users = set(audience.user_ids)
-    for kind, members in (("company", audience.business_ids), ("authority", audience.authority_codes)):
+    for kind, members in (
+        ("company", audience.business_ids),
+        ("authority", audience.authority_codes),
+    ):
         if not members:
             continue
         resolver = _resolvers.get(kind)

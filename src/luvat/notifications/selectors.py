@@ -24,7 +24,9 @@ class NotificationList:
 def notification_list(*, user_id: int, limit: int = 50) -> NotificationList:
     """The person's in-service notifications, newest first, with counts (two queries)."""
     visible = Notification.objects.filter(recipient_id=user_id, in_list=True)
-    counts = visible.aggregate(total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
+    counts = visible.aggregate(
+        total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
+    )
     return NotificationList(
         notifications=list(visible.order_by("-created_at", "-id")[:limit]),
         unread=counts["unread"],

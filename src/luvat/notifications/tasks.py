@@ -53,7 +53,7 @@ def fan_out_batch() -> int:
             try:
                 count = _fan_out(event)
             except UnresolvableAudience:
-                log.exception("notifications.unresolvable_audience", event=event.pk)
+                log.exception("notifications.unresolvable_audience", notification_event=event.pk)
                 count = 0
             event.fanned_out_at = timezone.now()
             event.recipients = count
@@ -75,9 +75,7 @@ def _fan_out(event: NotificationEvent) -> int:
             user_id__in=user_ids, kind=event.kind
         ).values_list("user_id", "in_service", "email")
     }
-    emails = dict(
-        get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email")
-    )
+    emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
     texts = event.params["texts"]
     rows = []
     for user_id in sorted(user_ids):
@@ -137,7 +135,7 @@ def _send(notification: Notification) -> None:
     try:
         message.send(fail_silently=False)
     except Exception:
-        log.exception("notifications.email_failed", notification=notification.pk)
+        log.exception("notifications.email_failed", notification_id=notification.pk)
         if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
             notification.email_state = EmailState.FAILED
         else:

@@ -15,13 +15,17 @@ from luvat.notifications.models import NotificationKind
 TEMPLATES: dict[str, tuple[Promise, Promise]] = {
     NotificationKind.STATUS_CHANGED: (
         _("%(application)s: %(status)s"),
-        _("The status of the application “%(application)s” in the project “%(project)s” is now: "
-          "%(status)s."),
+        _(
+            "The status of the application “%(application)s” in the project “%(project)s” is now: "
+            "%(status)s."
+        ),
     ),
     NotificationKind.SUPPLEMENT_REQUESTED: (
         _("Supplement requested: %(application)s"),
-        _("%(authority)s asks you to supplement the application “%(application)s” by "
-          "%(due_date)s.\n\n%(text)s"),
+        _(
+            "%(authority)s asks you to supplement the application “%(application)s” by "
+            "%(due_date)s.\n\n%(text)s"
+        ),
     ),
     NotificationKind.DECISION_MADE: (
         _("Decision made: %(application)s"),
@@ -33,13 +37,17 @@ TEMPLATES: dict[str, tuple[Promise, Promise]] = {
     ),
     NotificationKind.SUBMISSION_WINDOW_CLOSING: (
         _("Submit by %(date)s: %(application)s"),
-        _("The application “%(application)s” of the project “%(project)s” should be submitted "
-          "by %(date)s so that it can be decided in time."),
+        _(
+            "The application “%(application)s” of the project “%(project)s” should be submitted "
+            "by %(date)s so that it can be decided in time."
+        ),
     ),
     NotificationKind.SUPERVISION_EVENT: (
         _("%(change)s: %(title)s, %(when)s"),
-        _("%(authority)s: %(title)s (%(kind)s), %(when)s.\nPlace: %(place)s\n"
-          "What to prepare: %(preparation)s"),
+        _(
+            "%(authority)s: %(title)s (%(kind)s), %(when)s.\nPlace: %(place)s\n"
+            "What to prepare: %(preparation)s"
+        ),
     ),
 }
 

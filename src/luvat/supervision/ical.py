@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import icalendar
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luvat.supervision.models import EventKind, EventStatus, SupervisionEvent
@@ -22,7 +21,10 @@ ICAL_STATUS = {
 
 
 def _description(event: SupervisionEvent) -> str:
-    lines = [f"{_('Type')}: {EventKind(event.kind).label}", f"{_('Authority')}: {event.authority_code}"]
+    lines = [
+        f"{_('Type')}: {EventKind(event.kind).label}",
+        f"{_('Authority')}: {event.authority_code}",
+    ]
     if event.preparation:
         lines.append(f"{_('What to prepare')}: {event.preparation}")
     if event.site:
@@ -44,8 +46,9 @@ def company_calendar(
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", _("Supervision events %(business_id)s")
-                     % {"business_id": business_id})
+        calendar.add(
+            "x-wr-calname", _("Supervision events %(business_id)s") % {"business_id": business_id}
+        )
         calendar.add("x-wr-timezone", "Europe/Helsinki")
         stamp = timezone.now()
         for event in events:
@@ -69,4 +72,4 @@ def company_calendar(
             calendar.add_missing_timezones(
                 first_date=first - timedelta(days=1), last_date=last + timedelta(days=366)
             )
-        return calendar.to_ical()
+        return bytes(calendar.to_ical())

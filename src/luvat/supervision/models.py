@@ -51,7 +51,7 @@ class SupervisionSeries(models.Model):
         verbose_name_plural = _("supervision series")
 
     def __str__(self) -> str:
-        return f"{self.authority_code} → {self.business_id} ({self.frequency} × {self.count})"
+        return f"{self.authority_code} → {self.business_id} ({self.frequency} x {self.count})"
 
 
 class SupervisionEvent(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 
@@ -22,8 +21,8 @@ def event_when(event: SupervisionEvent) -> Callable[[], str]:
         end = timezone.localtime(event.ends_at)
         text = formats.date_format(start, "SHORT_DATETIME_FORMAT")
         if start.date() == end.date():
-            return f"{text}–{formats.time_format(end, 'TIME_FORMAT')}"
-        return f"{text} – {formats.date_format(end, 'SHORT_DATETIME_FORMAT')}"
+            return f"{text}\u2013{formats.time_format(end, 'TIME_FORMAT')}"
+        return f"{text} \u2013 {formats.date_format(end, 'SHORT_DATETIME_FORMAT')}"
 
     return render
 
@@ -38,8 +37,8 @@ def notify_company(event: SupervisionEvent, *, change: Promise | str) -> None:
             "title": event.title,
             "kind": EventKind(event.kind).label,
             "when": event_when(event),
-            "place": event.place or "–",
-            "preparation": event.preparation or "–",
+            "place": event.place or "-",
+            "preparation": event.preparation or "-",
             "authority": event.authority_code,
         },
         url="/fi/supervision/",

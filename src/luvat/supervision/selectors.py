@@ -46,8 +46,9 @@ def past_events(actor: Actor, *, business_id: str, limit: int = 50) -> list[Supe
     now = timezone.now()
     visible = events_visible_to(actor, business_id=business_id)
     return list(
-        visible.exclude(ends_at__gte=now, status__in=[EventStatus.PLANNED, EventStatus.CONFIRMED])
-        .order_by("-starts_at", "-id")[:limit]
+        visible.exclude(
+            ends_at__gte=now, status__in=[EventStatus.PLANNED, EventStatus.CONFIRMED]
+        ).order_by("-starts_at", "-id")[:limit]
     )
 
 
@@ -57,8 +58,9 @@ def authority_events(
     """An authority's events from ``since`` on (default: today), soonest first (one query)."""
     since = since or timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return list(
-        SupervisionEvent.objects.filter(authority_code=authority_code, ends_at__gte=since)
-        .order_by("starts_at", "id")[:limit]
+        SupervisionEvent.objects.filter(authority_code=authority_code, ends_at__gte=since).order_by(
+            "starts_at", "id"
+        )[:limit]
     )
 
 
@@ -73,7 +75,8 @@ def calendar_feed_events(token: str) -> tuple[CalendarFeed, list[SupervisionEven
         return None
     since = timezone.now() - FEED_HISTORY
     events = list(
-        SupervisionEvent.objects.filter(business_id=feed.business_id, ends_at__gte=since)
-        .order_by("starts_at", "id")
+        SupervisionEvent.objects.filter(business_id=feed.business_id, ends_at__gte=since).order_by(
+            "starts_at", "id"
+        )
     )
     return feed, events

@@ -31,7 +31,9 @@ BUSINESS_ID = re.compile(r"^\d{7}-\d$")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    EventStatus.PLANNED: frozenset({EventStatus.CONFIRMED, EventStatus.DONE, EventStatus.CANCELLED}),
+    EventStatus.PLANNED: frozenset(
+        {EventStatus.CONFIRMED, EventStatus.DONE, EventStatus.CANCELLED}
+    ),
     EventStatus.CONFIRMED: frozenset({EventStatus.DONE, EventStatus.CANCELLED}),
     EventStatus.DONE: frozenset(),
     EventStatus.CANCELLED: frozenset(),
@@ -81,8 +83,14 @@ def _validate(details: EventDetails, *, now: datetime | None = None) -> None:
         raise ValidationError(errors)
 
 
-def _event_from(details: EventDetails, *, business_id: str, authority_code: str, actor: Actor,
-                series: SupervisionSeries | None = None) -> SupervisionEvent:
+def _event_from(
+    details: EventDetails,
+    *,
+    business_id: str,
+    authority_code: str,
+    actor: Actor,
+    series: SupervisionSeries | None = None,
+) -> SupervisionEvent:
     return SupervisionEvent(
         business_id=business_id,
         authority_code=authority_code,
@@ -114,17 +122,28 @@ def supervision_event_schedule(
     authority_code = policy.require_official(actor)
     _check_business_id(business_id)
     _validate(details, now=timezone.now())
-    event = _event_from(details, business_id=business_id, authority_code=authority_code, actor=actor)
+    event = _event_from(
+        details, business_id=business_id, authority_code=authority_code, actor=actor
+    )
     event.save()
-    audit_record(actor=actor, action="supervision.event_schedule", target=event,
-                 details={"business_id": business_id, "starts_at": event.starts_at})
+    audit_record(
+        actor=actor,
+        action="supervision.event_schedule",
+        target=event,
+        details={"business_id": business_id, "starts_at": event.starts_at},
+    )
     notify_company(event, change=gettext_lazy("Supervision event scheduled"))
     return event
 
 
 @transaction.atomic
 def supervision_series_schedule(
-    *, actor: Actor, business_id: str, details: EventDetails, frequency: str, interval: int,
+    *,
+    actor: Actor,
+    business_id: str,
+    details: EventDetails,
+    frequency: str,
+    interval: int,
     count: int,
 ) -> SupervisionSeries:
     """An official schedules recurring supervision; every occurrence becomes an event."""
@@ -140,20 +159,37 @@ def supervision_series_schedule(
             {"count": _("A series has from 2 to %(max)d occurrences.") % {"max": MAX_OCCURRENCES}}
         )
     series = SupervisionSeries.objects.create(
-        business_id=business_id, authority_code=authority_code, frequency=frequency,
-        interval=interval, count=count, created_by_ref=actor.ref,
+        business_id=business_id,
+        authority_code=authority_code,
+        frequency=frequency,
+        interval=interval,
+        count=count,
+        created_by_ref=actor.ref,
     )
     duration = details.ends_at - details.starts_at
     events = []
-    for start in occurrence_starts(details.starts_at, frequency=frequency, interval=interval,
-                                   count=count):
-        occurrence = EventDetails(**{**details.__dict__, "starts_at": start,
-                                     "ends_at": start + duration})
-        events.append(_event_from(occurrence, business_id=business_id,
-                                  authority_code=authority_code, actor=actor, series=series))
+    for start in occurrence_starts(
+        details.starts_at, frequency=frequency, interval=interval, count=count
+    ):
+        occurrence = EventDetails(
+            **{**details.__dict__, "starts_at": start, "ends_at": start + duration}
+        )
+        events.append(
+            _event_from(
+                occurrence,
+                business_id=business_id,
+                authority_code=authority_code,
+                actor=actor,
+                series=series,
+            )
+        )
     SupervisionEvent.objects.bulk_create(events)
-    audit_record(actor=actor, action="supervision.series_schedule", target=series,
-                 details={"business_id": business_id, "frequency": frequency, "count": count})
+    audit_record(
+        actor=actor,
+        action="supervision.series_schedule",
+        target=series,
+        details={"business_id": business_id, "frequency": frequency, "count": count},
+    )
     notify_company(events[0], change=gettext_lazy("Recurring supervision scheduled"))
     return series
 
@@ -173,8 +209,16 @@ def supervision_event_reschedule(
         raise ValidationError({"status": _("A done or cancelled event cannot be changed.")})
     _validate(details, now=timezone.now())
     changed = {}
-    for name in ("kind", "title", "starts_at", "ends_at", "place", "preparation", "site",
-                 "permit_reference"):
+    for name in (
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "place",
+        "preparation",
+        "site",
+        "permit_reference",
+    ):
         value = getattr(details, name)
         value = value.strip() if isinstance(value, str) else value
         if getattr(event, name) != value:
@@ -187,8 +231,12 @@ def supervision_event_reschedule(
     event.sequence += 1
     event.updated_at = timezone.now()
     event.save(update_fields=[*changed, "sequence", "updated_at", "reminder_sent_at"])
-    audit_record(actor=actor, action="supervision.event_reschedule", target=event,
-                 details={"changed": sorted(changed)})
+    audit_record(
+        actor=actor,
+        action="supervision.event_reschedule",
+        target=event,
+        details={"changed": sorted(changed)},
+    )
     notify_company(event, change=gettext_lazy("Supervision event changed"))
     return event
 
@@ -201,10 +249,15 @@ def supervision_event_set_status(
     event = _locked(event)
     policy.require_event_authority(actor, event)
     if status not in TRANSITIONS.get(event.status, frozenset()):
-        raise ValidationError({"status": _("An event that is %(current)s cannot become %(new)s.")
-                               % {"current": event.get_status_display(),
-                                  "new": EventStatus(status).label
-                                  if status in EventStatus.values else status}})
+        raise ValidationError(
+            {
+                "status": _("An event that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": event.get_status_display(),
+                    "new": EventStatus(status).label if status in EventStatus.values else status,
+                }
+            }
+        )
     if status == EventStatus.DONE and not result_note.strip():
         raise ValidationError({"result_note": _("Write down the result of the event.")})
     event.status = status
@@ -212,11 +265,15 @@ def supervision_event_set_status(
     event.sequence += 1
     event.updated_at = timezone.now()
     event.save(update_fields=["status", "result_note", "sequence", "updated_at"])
-    audit_record(actor=actor, action="supervision.event_set_status", target=event,
-                 details={"status": status})
+    audit_record(
+        actor=actor, action="supervision.event_set_status", target=event, details={"status": status}
+    )
     if status in (EventStatus.CONFIRMED, EventStatus.CANCELLED):
-        change = (gettext_lazy("Supervision event confirmed") if status == EventStatus.CONFIRMED
-                  else gettext_lazy("Supervision event cancelled"))
+        change = (
+            gettext_lazy("Supervision event confirmed")
+            if status == EventStatus.CONFIRMED
+            else gettext_lazy("Supervision event cancelled")
+        )
         notify_company(event, change=change)
     return event
 
@@ -233,6 +290,10 @@ def calendar_feed_rotate(*, actor: Actor, business_id: str) -> CalendarFeed:
         feed.token = token
         feed.rotated_at = timezone.now()
         feed.save(update_fields=["token", "rotated_at"])
-    audit_record(actor=actor, action="supervision.calendar_feed_rotate", target=feed,
-                 details={"created": created})
+    audit_record(
+        actor=actor,
+        action="supervision.calendar_feed_rotate",
+        target=feed,
+        details={"created": created},
+    )
     return feed

@@ -200,3 +200,16 @@ def test_validation_happens_before_zulip_is_called(zulip):
     with pytest.raises(ValidationError):
         message_post(actor=customer(), user_id=None, thread=thread, body=" ")
     assert zulip.requests == []
+
+
+def test_the_zulip_backend_without_credentials_fails_the_configuration_check(settings):
+    from luvat.discussion.checks import zulip_settings
+
+    settings.LUVAT_DISCUSSION_BACKEND = "zulip"
+    settings.LUVAT_ZULIP_SITE = "https://chat.example.fi"
+    settings.LUVAT_ZULIP_EMAIL = ""
+    settings.LUVAT_ZULIP_API_KEY = ""
+    [error] = zulip_settings()
+    assert error.id == "luvat.E101" and "LUVAT_ZULIP_API_KEY" in error.msg
+    settings.LUVAT_DISCUSSION_BACKEND = "builtin"
+    assert zulip_settings() == []

@@ -132,6 +132,103 @@ VARIABLES: tuple[Variable, ...] = (
         group="Web",
     ),
     Variable(
+        "LUVAT_PUBLIC_URL",
+        "The address people reach the service at, without a trailing slash; used in links "
+        "sent by e-mail and in calendar feed addresses.",
+        default="http://localhost:8000",
+        kind="url",
+        group="Web",
+    ),
+    Variable(
+        "LUVAT_EMAIL_BACKEND",
+        "How notification e-mails leave: `console` prints them to the log output (demo and "
+        "development), `smtp` sends them through `LUVAT_SMTP_HOST`.",
+        default="console",
+        production_default="smtp",
+        choices=("console", "smtp"),
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_EMAIL_FROM",
+        "Sender address of notification e-mails.",
+        default="Luvat <noreply@luvat.example>",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_HOST",
+        "Host name of the SMTP server for `smtp` e-mail.",
+        default="localhost",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_PORT",
+        "Port of the SMTP server (587 for STARTTLS).",
+        default="587",
+        kind="int",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_USER",
+        "User name at the SMTP server; empty for none.",
+        default="",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_PASSWORD",
+        "Password at the SMTP server; empty for none.",
+        default="",
+        kind="secret",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_STARTTLS",
+        "Upgrade the SMTP connection with STARTTLS.",
+        default="true",
+        kind="bool",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_DISCUSSION_BACKEND",
+        "Where discussion messages are kept: `builtin` (in the service's own database) or "
+        "`zulip` (a Zulip server: a channel per project, a topic per thread).",
+        default="builtin",
+        choices=("builtin", "zulip"),
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_SITE",
+        "Address of the Zulip server, e.g. `https://chat.example.fi`, for the `zulip` backend.",
+        default="",
+        kind="url",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_EMAIL",
+        "E-mail address of the Zulip bot the service posts as.",
+        default="",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_API_KEY",
+        "API key of the Zulip bot.",
+        default="",
+        kind="secret",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_CHANNEL_PREFIX",
+        "Prefix of the Zulip channel names the service creates (one per project).",
+        default="luvat",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_SUPERVISION_REMINDER_DAYS",
+        "How many days before a supervision event the company is reminded of it.",
+        default="7",
+        kind="int",
+        group="Supervision",
+    ),
+    Variable(
         "LUVAT_WORKER_IN_PROCESS",
         "`luvat serve` also runs the background worker in a thread of the web process. "
         "Turn off when `luvat worker` runs as its own process.",

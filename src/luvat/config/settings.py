@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "luvat.discussion",
     "luvat.supervision",
     "luvat.onboarding",
+    "luvat.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,6 +125,27 @@ STORAGES = {
 # Outside production, serve static files straight from the apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+LUVAT_PUBLIC_URL = env.string("LUVAT_PUBLIC_URL").rstrip("/")
+
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}[env.string("LUVAT_EMAIL_BACKEND")]
+DEFAULT_FROM_EMAIL = env.string("LUVAT_EMAIL_FROM")
+EMAIL_HOST = env.string("LUVAT_SMTP_HOST")
+EMAIL_PORT = env.integer("LUVAT_SMTP_PORT")
+EMAIL_HOST_USER = env.string("LUVAT_SMTP_USER")
+EMAIL_HOST_PASSWORD = env.string("LUVAT_SMTP_PASSWORD")
+EMAIL_USE_TLS = env.boolean("LUVAT_SMTP_STARTTLS")
+EMAIL_TIMEOUT = 30
+
+LUVAT_DISCUSSION_BACKEND = env.string("LUVAT_DISCUSSION_BACKEND")
+LUVAT_ZULIP_SITE = env.string("LUVAT_ZULIP_SITE").rstrip("/")
+LUVAT_ZULIP_EMAIL = env.string("LUVAT_ZULIP_EMAIL")
+LUVAT_ZULIP_API_KEY = env.string("LUVAT_ZULIP_API_KEY")
+LUVAT_ZULIP_CHANNEL_PREFIX = env.string("LUVAT_ZULIP_CHANNEL_PREFIX")
+LUVAT_SUPERVISION_REMINDER_DAYS = env.integer("LUVAT_SUPERVISION_REMINDER_DAYS")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, path
 
 from luvat.config.api import api
+from luvat.supervision.feed import calendar_feed
 from luvat.web import health, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,113 @@
+"""Forms of the identity pages. Errors are shown next to the field, in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils import formats
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
+
+from luvat.identity.companies import InvalidBusinessId, normalise_business_id
+from luvat.identity.models import Person
+from luvat.identity.throttle import throttle_failure, throttle_locked_until, throttle_reset
+
+TEST_IDP_SCOPE = "test-idp"
+ADMIN_SCOPE = "admin-login"
+
+
+def client_address(request: Any) -> str:
+    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
+
+
+def _locked_message(until: Any) -> str:
+    return str(
+        _("Too many failed attempts. Log-in is locked until %(time)s.")
+        % {"time": formats.time_format(until.astimezone(), "H:i")}
+    )
+
+
+class TestIdpForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Log in as"),
+        empty_label=None,
+        error_messages={"required": _("Choose the person you want to log in as.")},
+    )
+    access_code = forms.CharField(
+        label=_("Access code of the test service"),
+        required=False,
+        widget=forms.PasswordInput,
+    )
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ModelChoiceField)
+        person_field.queryset = Person.objects.filter(demo_key__isnull=False).order_by("demo_key")
+        person_field.label_from_instance = lambda person: person.full_name  # type: ignore[method-assign]
+        if not settings.LUVAT_TEST_IDP_ACCESS_CODE:
+            del self.fields["access_code"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        expected = settings.LUVAT_TEST_IDP_ACCESS_CODE
+        if not expected:
+            return cleaned
+        keys = [client_address(self.request)]
+        until = throttle_locked_until(scope=TEST_IDP_SCOPE, keys=keys)
+        if until is not None:
+            raise forms.ValidationError(_locked_message(until), code="locked")
+        if not constant_time_compare(cleaned.get("access_code") or "", expected):
+            throttle_failure(scope=TEST_IDP_SCOPE, keys=keys)
+            self.add_error("access_code", _("The access code is wrong."))
+        return cleaned
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin password log-in, locked after repeated failures per user name and address."""
+
+    def clean(self) -> dict[str, Any]:
+        keys = [f"user:{self.data.get('username', '')}", f"ip:{client_address(self.request)}"]
+        until = throttle_locked_until(scope=ADMIN_SCOPE, keys=keys)
+        if until is not None:
+            raise forms.ValidationError(_locked_message(until), code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle_failure(scope=ADMIN_SCOPE, keys=keys)
+            raise
+        throttle_reset(scope=ADMIN_SCOPE, keys=keys[:1])
+        return cleaned
+
+
+class ChooseForm(forms.Form):
+    business_id = forms.CharField(required=False, max_length=20)
+    authority_code = forms.CharField(required=False, max_length=40)
+    administrator = forms.BooleanField(required=False)
+
+    def clean_business_id(self) -> str:
+        value = str(self.cleaned_data.get("business_id") or "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_business_id(value)
+        except InvalidBusinessId:
+            raise forms.ValidationError(
+                _("%(value)s is not a valid business ID (for example 1234567-1).")
+                % {"value": value[:20]}
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = [
+            name for name in ("business_id", "authority_code", "administrator") if cleaned.get(name)
+        ]
+        if len(chosen) != 1 and not self.errors:
+            raise forms.ValidationError(_("Choose one company or authority."))
+        return cleaned

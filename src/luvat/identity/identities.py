@@ -1,0 +1,81 @@
+"""What a log-in method tells us about a person, in one shape for every method."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from stdnum.exceptions import ValidationError
+from stdnum.fi import hetu
+
+from luvat.identity.models import LoginMethod
+
+
+class IdentityRejected(Exception):
+    """The identity provider's answer lacks what we need; the message is safe to log."""
+
+
+@dataclass(frozen=True)
+class VerifiedIdentity:
+    method: LoginMethod
+    given_name: str = ""
+    family_name: str = ""
+    email: str = ""
+    national_id: str = ""  # Finnish personal identity code (Suomi.fi only); never logged
+    virtu_id: str = ""  # virtuLocalID@virtuHomeOrganization
+    home_organisation: str = ""
+    entitlements: tuple[str, ...] = ()
+    address_disclosure_ban: bool = False
+    level_of_assurance: str = ""
+    demo_key: str = ""  # the test identity provider's person
+
+
+def _first(attributes: Mapping[str, Sequence[str]], *names: str) -> str:
+    for name in names:
+        values = attributes.get(name) or []
+        for value in values:
+            if str(value).strip():
+                return str(value).strip()
+    return ""
+
+
+def from_suomifi(attributes: Mapping[str, Sequence[str]], *, loa: str) -> VerifiedIdentity:
+    """Suomi.fi e-Identification's national attribute set (attribute names per our map)."""
+    code = _first(attributes, "nationalIdentificationNumber").upper()
+    if not code:
+        raise IdentityRejected("no Finnish personal identity code in the assertion")
+    try:
+        code = hetu.validate(code, allow_temporary=True)
+    except ValidationError:
+        raise IdentityRejected("the personal identity code in the assertion is invalid") from None
+    ban = _first(attributes, "TurvakieltoTieto").lower() in {"true", "1", "kyllä"}
+    return VerifiedIdentity(
+        method=LoginMethod.SUOMIFI,
+        given_name=_first(attributes, "FirstName", "givenName"),
+        family_name=_first(attributes, "sn", "eidasFamilyName"),
+        email=_first(attributes, "mail"),
+        national_id=code,
+        address_disclosure_ban=ban,
+        level_of_assurance=loa,
+    )
+
+
+def from_virtu(attributes: Mapping[str, Sequence[str]], *, loa: str) -> VerifiedIdentity:
+    """Virtu: the user id is virtuLocalID + virtuHomeOrganization; entitlements carry roles."""
+    local_id = _first(attributes, "virtuLocalID")
+    organisation = _first(attributes, "virtuHomeOrganization")
+    family_name = _first(attributes, "sn")
+    if not local_id or not organisation or not family_name:
+        raise IdentityRejected("virtuLocalID, virtuHomeOrganization and sn are required")
+    return VerifiedIdentity(
+        method=LoginMethod.VIRTU,
+        given_name=_first(attributes, "givenName"),
+        family_name=family_name,
+        email=_first(attributes, "mail"),
+        virtu_id=f"{local_id}@{organisation}",
+        home_organisation=_first(attributes, "o") or organisation,
+        entitlements=tuple(
+            str(value) for value in attributes.get("virtuPersonEntitlement") or [] if value
+        ),
+        level_of_assurance=loa,
+    )

@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
@@ -57,7 +57,9 @@ def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
     return key_path, cert_path
 
 
-def idp_config(name: str, key: Path, cert: Path, sp_metadata: Path | None, lifetime: int) -> IdPConfig:
+def idp_config(
+    name: str, key: Path, cert: Path, sp_metadata: Path | None, lifetime: int
+) -> IdPConfig:
     base = f"{IDP_BASE}/{name}"
     config = IdPConfig()
     config.load(
@@ -178,15 +180,22 @@ class LocalIdp:
             signature=query.get("Signature"),
         )
 
-    def logout_response_location(self, logout_request: Any, sls_url: str, *, sign: bool = True) -> str:
+    def logout_response_location(
+        self, logout_request: Any, sls_url: str, *, sign: bool = True
+    ) -> str:
         assert self.server is not None
         response = self.server.create_logout_response(
             logout_request.message, [BINDING_HTTP_REDIRECT], sign=False
         )
         info = self.server.apply_binding(
-            BINDING_HTTP_REDIRECT, str(response), sls_url, response=True, sign=sign, sigalg=SIG_RSA_SHA256
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            sls_url,
+            response=True,
+            sign=sign,
+            sigalg=SIG_RSA_SHA256,
         )
-        return dict(info["headers"])["Location"]
+        return str(dict(info["headers"])["Location"])
 
     def logout_request_location(self, sp_entity_id: str, sls_url: str, name_id: str) -> str:
         assert self.server is not None
@@ -198,7 +207,7 @@ class LocalIdp:
         info = self.server.apply_binding(
             BINDING_HTTP_REDIRECT, str(request), sls_url, sign=True, sigalg=SIG_RSA_SHA256
         )
-        return dict(info["headers"])["Location"]
+        return str(dict(info["headers"])["Location"])
 
 
 def suomifi_attributes(

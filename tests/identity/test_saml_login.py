@@ -60,7 +60,9 @@ def test_signed_unencrypted_assertion_is_accepted(saml_setup):
     idp = saml_setup["suomifi"]
     client = Client()
     received = start_login(client, idp)
-    response = post_response(client, "suomifi", idp.response(received, suomifi_attributes(), encrypt=False))
+    response = post_response(
+        client, "suomifi", idp.response(received, suomifi_attributes(), encrypt=False)
+    )
     assert response.status_code == 302
 
 
@@ -148,7 +150,7 @@ def test_authn_request_is_signed_and_asks_for_the_level_of_assurance(saml_setup)
     assert "Signature=" in location and "SigAlg=" in location
     # The local IdP refuses a request whose signature does not verify.
     broken = re.sub(r"Signature=[^&]+", "Signature=AAAA", location)
-    with pytest.raises(Exception, match="(?i)sign"):
+    with pytest.raises(Exception, match=r"(?i)sign"):
         saml_setup["suomifi"].receive_authn_request(broken)
 
 
@@ -220,8 +222,9 @@ def test_sp_initiated_single_logout(saml_setup):
     logout_request = idp.receive_logout_request(response["Location"])
     assert logout_request.message.name_id.text == "transient-1234"
     answer = client.get(
-        idp.logout_response_location(logout_request, "https://luvat.test/saml/suomifi/sls/")
-        .replace("https://luvat.test", "")
+        idp.logout_response_location(
+            logout_request, "https://luvat.test/saml/suomifi/sls/"
+        ).replace("https://luvat.test", "")
     )
     assert answer.status_code == 302
     assert answer["Location"].endswith("/logged-out/")

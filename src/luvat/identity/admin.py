@@ -71,7 +71,7 @@ class ApiKeyInline(admin.TabularInline[ApiKey, ApiClient]):
     extra = 0
     can_delete = False
     fields = ["key_id", "created_at", "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ["key_id", "created_at", "expires_at", "revoked_at", "last_used_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from luvat.audit.context import current_request_context
 from luvat.audit.services import access_record
 from luvat.identity.apiauth import authority_system_auth, require_authority
 from luvat.identity.companies import (
@@ -57,9 +58,9 @@ class CompanyOut(Schema):
 
 @router.get("/me", response=ClientOut, summary="Who am I: the authority system of this key")
 def me(request: HttpRequest) -> ClientOut:
-    client = request.auth
-    assert isinstance(client, ApiClient)
-    from luvat.audit.context import current_request_context
+    client = getattr(request, "auth", None)
+    if not isinstance(client, ApiClient):  # the router's auth guarantees it
+        raise ApiProblem(status=401, slug="unauthenticated")
 
     return ClientOut(
         name=client.name,

@@ -63,7 +63,9 @@ class DemoApiClient:
 
 
 DEMO_API_CLIENTS = (
-    DemoApiClient("HKI-POLICE", "Helsinki police case system (demo)", "demopolice", "demo-only-police-key"),
+    DemoApiClient(
+        "HKI-POLICE", "Helsinki police case system (demo)", "demopolice", "demo-only-police-key"
+    ),
     DemoApiClient("TUKES", "Tukes case system (demo)", "demotukes", "demo-only-tukes-key"),
 )
 
@@ -127,11 +129,15 @@ def load_demo_accounts() -> DemoResult:
         if ApiKey.objects.filter(key_id=client.key_id).exists():
             existing += 1
             continue
-        api_client = ApiClient.objects.create(name=client.name, authority_code=client.authority_code)
+        api_client = ApiClient.objects.create(
+            name=client.name, authority_code=client.authority_code
+        )
         ApiKey.objects.create(
             client=api_client, key_id=client.key_id, secret_digest=api_key_digest(client.secret)
         )
-        audit_record(actor=actor, action="api_client.create", target=api_client, details={"demo": True})
+        audit_record(
+            actor=actor, action="api_client.create", target=api_client, details={"demo": True}
+        )
         created += 1
     return DemoResult(created=created, existing=existing)
 

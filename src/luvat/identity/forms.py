@@ -30,6 +30,10 @@ def _locked_message(until: Any) -> str:
     )
 
 
+def _person_label(person: Person) -> str:
+    return person.full_name
+
+
 class TestIdpForm(forms.Form):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
@@ -48,9 +52,10 @@ class TestIdpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         person_field = self.fields["person"]
-        assert isinstance(person_field, forms.ModelChoiceField)
+        if not isinstance(person_field, forms.ModelChoiceField):  # pragma: no cover
+            raise TypeError("person must be a model choice")
         person_field.queryset = Person.objects.filter(demo_key__isnull=False).order_by("demo_key")
-        person_field.label_from_instance = lambda person: person.full_name  # type: ignore[method-assign]
+        person_field.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
         if not settings.LUVAT_TEST_IDP_ACCESS_CODE:
             del self.fields["access_code"]
 

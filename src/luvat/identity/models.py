@@ -45,7 +45,9 @@ class Person(models.Model):
     last_login_method = models.CharField(
         _("last log-in method"), max_length=20, choices=LoginMethod.choices, blank=True
     )
-    last_level_of_assurance = models.CharField(_("last level of assurance"), max_length=200, blank=True)
+    last_level_of_assurance = models.CharField(
+        _("last level of assurance"), max_length=200, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -135,6 +137,9 @@ class UserSession(models.Model):
         verbose_name = _("open session")
         verbose_name_plural = _("open sessions")
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.login_method} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class SamlRequest(models.Model):
     """An AuthnRequest we sent; its response is accepted once, from the browser that sent it."""
@@ -146,6 +151,9 @@ class SamlRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
     assertion_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.idp} {self.request_id}"
 
 
 class LoginThrottle(models.Model):
@@ -161,6 +169,9 @@ class LoginThrottle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key_digest"], name="identity_throttle_key")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key_digest[:8]} {self.failures}"
 
 
 class ApiClient(models.Model):

@@ -101,14 +101,15 @@ def actor_from_request(request: HttpRequest) -> Actor:
     return actor
 
 
-def person_id_of(actor: Actor) -> int | None:
+def person_id_of(actor: Actor) -> int:
+    """The person's id from the actor reference; 0 (no such row) for other actors."""
     kind, _, ident = actor.ref.partition(":")
-    return int(ident) if kind == "person" and ident.isdigit() else None
+    return int(ident) if kind == "person" and ident.isdigit() else 0
 
 
-def api_client_id_of(actor: Actor) -> int | None:
+def api_client_id_of(actor: Actor) -> int:
     kind, _, ident = actor.ref.partition(":")
-    return int(ident) if kind == "api-client" and ident.isdigit() else None
+    return int(ident) if kind == "api-client" and ident.isdigit() else 0
 
 
 # -- what the actor may reach --------------------------------------------------------------------
@@ -233,9 +234,7 @@ def company_q(actor: Actor, field: str = "business_id") -> Q:
     return Q(**{f"{field}__in": sorted(companies)}) if companies else NOTHING
 
 
-def authority_q(
-    actor: Actor, field: str = "authority_code", service_field: str | None = None
-) -> Q:
+def authority_q(actor: Actor, field: str = "authority_code", service_field: str | None = None) -> Q:
     """Rows addressed to the actor's authority, limited to its services when it is limited."""
     condition = NOTHING
     for code in sorted(authority_codes_for(actor)):

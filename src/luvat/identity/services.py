@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -107,9 +107,9 @@ def _sync_virtu_roles(*, person: Person, entitlements: tuple[str, ...]) -> None:
         if role in {"official", "authority-admin"} and code:
             granted[code] = granted.get(code, False) or role == "authority-admin"
     existing = {r.authority_code: r for r in person.official_roles.filter(source=RoleSource.VIRTU)}
-    for code, role in existing.items():
+    for code, stale in existing.items():
         if code not in granted:
-            role.delete()
+            stale.delete()
     for code, is_admin in granted.items():
         if person.official_roles.filter(authority_code=code, source=RoleSource.ADMIN).exists():
             continue
@@ -121,7 +121,7 @@ def _sync_virtu_roles(*, person: Person, entitlements: tuple[str, ...]) -> None:
 
 
 @transaction.atomic
-def session_register(*, user: AbstractBaseUser, session_key: str, method: str) -> UserSession:
+def session_register(*, user: User, session_key: str, method: str) -> UserSession:
     """Remember an open session so that "log out everywhere" can end it."""
     session, _ = UserSession.objects.update_or_create(
         session_key=session_key, defaults={"user": user, "login_method": method}
@@ -130,7 +130,7 @@ def session_register(*, user: AbstractBaseUser, session_key: str, method: str) -
 
 
 @transaction.atomic
-def sessions_end_all(*, user: AbstractBaseUser, actor: Actor) -> int:
+def sessions_end_all(*, user: User, actor: Actor) -> int:
     """End every open session of ``user`` (log out everywhere). Returns how many were ended."""
     from importlib import import_module
 
@@ -141,7 +141,9 @@ def sessions_end_all(*, user: AbstractBaseUser, actor: Actor) -> int:
     for key in keys:
         store(session_key=key).delete()
     UserSession.objects.filter(user=user).delete()
-    audit_record(actor=actor, action="person.logout_everywhere", target=user, details={"sessions": len(keys)})
+    audit_record(
+        actor=actor, action="person.logout_everywhere", target=user, details={"sessions": len(keys)}
+    )
     return len(keys)
 
 
@@ -159,7 +161,9 @@ def mandate_grant(
     if not created and mandate.revoked_at is not None:
         mandate.revoked_at = None
         mandate.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="mandate.grant", target=mandate, details={"business_id": business_id})
+    audit_record(
+        actor=actor, action="mandate.grant", target=mandate, details={"business_id": business_id}
+    )
     return mandate
 
 
@@ -170,7 +174,12 @@ def mandate_revoke(*, mandate: LocalMandate, actor: Actor) -> LocalMandate:
     if mandate.revoked_at is None:
         mandate.revoked_at = timezone.now()
         mandate.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="mandate.revoke", target=mandate, details={"business_id": mandate.business_id})
+        audit_record(
+            actor=actor,
+            action="mandate.revoke",
+            target=mandate,
+            details={"business_id": mandate.business_id},
+        )
     return mandate
 
 
@@ -215,5 +224,7 @@ def api_key_revoke(*, key: ApiKey, actor: Actor) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_key.revoke", target=key, details={"key_id": key.key_id})
+        audit_record(
+            actor=actor, action="api_key.revoke", target=key, details={"key_id": key.key_id}
+        )
     return key

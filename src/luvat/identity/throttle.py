@@ -30,9 +30,13 @@ def throttle_locked_until(*, scope: str, keys: Iterable[str]) -> datetime | None
     """When the lock on any of ``keys`` ends, or None when none is locked."""
     now = timezone.now()
     digests = [_digest(key) for key in keys if key]
-    locks = LoginThrottle.objects.filter(
-        scope=scope, key_digest__in=digests, locked_until__gt=now
-    ).values_list("locked_until", flat=True)
+    locks = [
+        until
+        for until in LoginThrottle.objects.filter(
+            scope=scope, key_digest__in=digests, locked_until__gt=now
+        ).values_list("locked_until", flat=True)
+        if until is not None
+    ]
     return max(locks, default=None)
 
 
@@ -71,4 +75,6 @@ def throttle_failure(*, scope: str, keys: Iterable[str]) -> None:
 def throttle_reset(*, scope: str, keys: Iterable[str]) -> None:
     """A successful log-in clears the user name's count (not the address's lock)."""
     digests = [_digest(key) for key in keys if key]
-    LoginThrottle.objects.filter(scope=scope, key_digest__in=digests, locked_until__isnull=True).delete()
+    LoginThrottle.objects.filter(
+        scope=scope, key_digest__in=digests, locked_until__isnull=True
+    ).delete()

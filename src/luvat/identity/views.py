@@ -169,7 +169,9 @@ def choose(request: HttpRequest) -> HttpResponse:
                 return render(request, "403.html", status=403)
             sessions.act_as_official(request, authority_code=data["authority_code"])
             audit_record(
-                actor=actor, action="person.act_as_official", target=("authority", data["authority_code"])
+                actor=actor,
+                action="person.act_as_official",
+                target=("authority", data["authority_code"]),
             )
             return redirect(request.session.pop(NEXT, "") or reverse("identity:account"))
         if not is_admin:

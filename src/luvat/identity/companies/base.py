@@ -40,7 +40,9 @@ class Address:
     city: str = ""
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.street, f"{self.post_code} {self.city}".strip()) if part)
+        return ", ".join(
+            part for part in (self.street, f"{self.post_code} {self.city}".strip()) if part
+        )
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,8 @@ def verify_header(
         raise ChecksumHeaderError("unknown client id")
     if abs(now - datetime.fromisoformat(header.timestamp)) > TOLERANCE:
         raise ChecksumHeaderError("the timestamp is more than five minutes off")
-    expected = checksum(api_key=api_key, path_with_query=path_with_query, timestamp=header.timestamp)
+    expected = checksum(
+        api_key=api_key, path_with_query=path_with_query, timestamp=header.timestamp
+    )
     if not hmac.compare_digest(expected, header.checksum):
         raise ChecksumHeaderError("the checksum does not match")

@@ -22,7 +22,12 @@ import structlog
 from django.utils import timezone
 
 from luvat.identity.companies.base import InvalidBusinessId, normalise_business_id
-from luvat.identity.mandates.base import CompanyMandate, MandateError, MandateStart, MandateUnavailable
+from luvat.identity.mandates.base import (
+    CompanyMandate,
+    MandateError,
+    MandateStart,
+    MandateUnavailable,
+)
 from luvat.identity.mandates.signing import HEADER, build_header
 
 log = structlog.get_logger(__name__)
@@ -163,4 +168,6 @@ class EAuthorizationsClient:
         try:
             return response.json()
         except ValueError as exc:
-            raise MandateUnavailable(f"e-Authorizations answered with invalid JSON ({step})") from exc
+            raise MandateUnavailable(
+                f"e-Authorizations answered with invalid JSON ({step})"
+            ) from exc

@@ -123,7 +123,9 @@ def sp_config(idp: str, *, with_idp_metadata: bool = True) -> SPConfig:
         raise SamlNotConfigured(f"unknown identity provider {idp!r}")
     problems = configuration_problems(idp, need_idp_metadata=with_idp_metadata)
     if problems:
-        raise SamlNotConfigured(f"SAML log-in through {idp} is not configured: " + "; ".join(problems))
+        raise SamlNotConfigured(
+            f"SAML log-in through {idp} is not configured: " + "; ".join(problems)
+        )
     config = SPConfig()
     config.load(sp_config_dict(idp, with_idp_metadata=with_idp_metadata))
     return config

@@ -126,7 +126,9 @@ def test_reading_own_officials_is_logged_with_the_x_road_client():
 
 def test_service_limited_system_cannot_read_authority_wide_data():
     token = api_token(ApiClientFactory(authority_code="TUKES", service_codes=["tukes-fireworks"]))
-    assert_problem(get("/api/v1/identity/authorities/TUKES/officials", token), 403, "other-authority")
+    assert_problem(
+        get("/api/v1/identity/authorities/TUKES/officials", token), 403, "other-authority"
+    )
 
 
 def test_company_look_up_validates_the_business_id():

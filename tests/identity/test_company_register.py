@@ -67,7 +67,9 @@ def test_ytj_errors_are_unavailable(ytj, status):
 
 
 def test_ytj_unexpected_body_is_unavailable(ytj):
-    ytj.answer("GET", "/opendata-ytj-api/v3/companies", lambda r: Answer(200, b'{"companies": [1]}'))
+    ytj.answer(
+        "GET", "/opendata-ytj-api/v3/companies", lambda r: Answer(200, b'{"companies": [1]}')
+    )
     with pytest.raises(RegisterUnavailable, match="unexpected format"):
         register(ytj.url).get("2331972-7")
 

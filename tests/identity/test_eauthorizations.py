@@ -113,7 +113,9 @@ def test_full_flow_lists_companies_with_complete_signing_roles(service):
         "redirect_uri": ["https://luvat.test/cb/"],
         "user": ["7f3e2d1c-0b9a-4877-a665-544332211000"],
     }
-    state = client.finish(state=start.state, code="recorded-code", return_url="https://luvat.test/cb/")
+    state = client.finish(
+        state=start.state, code="recorded-code", return_url="https://luvat.test/cb/"
+    )
     companies = client.companies(person_id=1, state=state)
     assert [(c.business_id, c.name, c.roles) for c in companies] == [
         ("2718282-8", "Pohjolan Teräs Oy", ("NIMKO",)),
@@ -121,7 +123,9 @@ def test_full_flow_lists_companies_with_complete_signing_roles(service):
     ]
     paths = [seen.path for seen in service.seen]
     assert paths[0] == f"/service/ypa/user/register/{CLIENT_ID}/{HETU}?requestId=r1"
-    assert paths[2].startswith("/service/ypa/api/organizationRoles/a6d1b2f5c3e84b7f9e0d4c1b2a3f4e5d?requestId=")
+    assert paths[2].startswith(
+        "/service/ypa/api/organizationRoles/a6d1b2f5c3e84b7f9e0d4c1b2a3f4e5d?requestId="
+    )
     client.end(state=state)
     assert service.seen[-1].path == "/service/ypa/user/unregister/a6d1b2f5c3e84b7f9e0d4c1b2a3f4e5d"
 
@@ -148,7 +152,9 @@ def test_service_errors_are_unavailable_not_empty(service):
     client = make_client(service.url)
     with pytest.raises(MandateUnavailable):
         client.companies(person_id=1, state={"session_id": "s", "access_token": "t"})
-    service.answer("GET", "/service/ypa/api/organizationRoles/", lambda r: Answer(200, b"{not json"))
+    service.answer(
+        "GET", "/service/ypa/api/organizationRoles/", lambda r: Answer(200, b"{not json")
+    )
     with pytest.raises(MandateUnavailable):
         client.companies(person_id=1, state={"session_id": "s", "access_token": "t"})
 
@@ -187,7 +193,9 @@ def test_login_flow_through_e_authorizations(service, settings):
 # -- the checksum header ------------------------------------------------------------------------
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-paths = st.from_regex(r"/service/ypa/[a-zA-Z0-9/]{1,40}(\?requestId=[a-f0-9]{1,32})?", fullmatch=True)
+paths = st.from_regex(
+    r"/service/ypa/[a-zA-Z0-9/]{1,40}(\?requestId=[a-f0-9]{1,32})?", fullmatch=True
+)
 
 
 @given(path=paths, key=st.text(min_size=1, max_size=64))
@@ -203,19 +211,28 @@ def test_header_for_another_path_does_not_verify(path, other):
     if other == path:
         return
     with pytest.raises(ChecksumHeaderError, match="does not match"):
-        verify_header(str(header), client_id=CLIENT_ID, api_key=API_KEY, path_with_query=other, now=NOW)
+        verify_header(
+            str(header), client_id=CLIENT_ID, api_key=API_KEY, path_with_query=other, now=NOW
+        )
 
 
 @given(minutes=st.integers(min_value=-60, max_value=60))
 def test_clock_tolerance_is_five_minutes(minutes):
     header = build_header(
-        client_id=CLIENT_ID, api_key=API_KEY, path_with_query="/p", now=NOW + timedelta(minutes=minutes)
+        client_id=CLIENT_ID,
+        api_key=API_KEY,
+        path_with_query="/p",
+        now=NOW + timedelta(minutes=minutes),
     )
     if abs(minutes) <= 5:
-        verify_header(str(header), client_id=CLIENT_ID, api_key=API_KEY, path_with_query="/p", now=NOW)
+        verify_header(
+            str(header), client_id=CLIENT_ID, api_key=API_KEY, path_with_query="/p", now=NOW
+        )
     else:
         with pytest.raises(ChecksumHeaderError, match="five minutes"):
-            verify_header(str(header), client_id=CLIENT_ID, api_key=API_KEY, path_with_query="/p", now=NOW)
+            verify_header(
+                str(header), client_id=CLIENT_ID, api_key=API_KEY, path_with_query="/p", now=NOW
+            )
 
 
 @given(st.text(max_size=120))
@@ -228,6 +245,8 @@ def test_parser_never_crashes_on_garbage(value):
 
 
 def test_known_checksum_value():
-    header = build_header(client_id="abcdefgh", api_key="secret", path_with_query="/x?requestId=1", now=NOW)
+    header = build_header(
+        client_id="abcdefgh", api_key="secret", path_with_query="/x?requestId=1", now=NOW
+    )
     assert header.timestamp == "2026-11-29T12:00:00+00:00"
     assert header.checksum == "RgHBbSWYkDTcWmvOG13XZeMisQx7p3PgRy1ydnBZCSo="

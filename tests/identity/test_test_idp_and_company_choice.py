@@ -52,9 +52,7 @@ def test_choosing_a_company_names_it_from_the_register_and_is_audited():
         "business_id": FESTIVAALI,
         "company_name": "Festivaali Oy",
     }
-    assert AuditEvent.objects.filter(
-        action="person.act_for_company", target_id=FESTIVAALI
-    ).exists()
+    assert AuditEvent.objects.filter(action="person.act_for_company", target_id=FESTIVAALI).exists()
 
 
 def test_forged_company_choice_is_refused_and_logged():

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from luvat.audit.services import access_record
 from luvat.identity.models import ApiClient, ApiKey, LocalMandate, OfficialRole, Person
 from luvat.identity.policy import actor_from_request
 from luvat.identity.services import api_key_issue, api_key_revoke, mandate_revoke
@@ -41,6 +42,23 @@ class PersonAdmin(admin.ModelAdmin[Person]):
         "created_at",
     ]
     inlines = [OfficialRoleInline, LocalMandateInline]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Opening a person is a read of personal data: it goes to the access log.
+        access_record(
+            actor=actor_from_request(request),
+            object_type="identity.person",
+            object_id=object_id,
+            subject_person_ref=f"person:{object_id}",
+            purpose="admin:identity.person.change",
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(LocalMandate)

@@ -119,8 +119,10 @@ def test_administrator_searches_the_access_log_in_the_admin():
 def test_opening_a_person_in_the_admin_is_logged():
     from tests.identity.factories import PersonFactory
 
-    person = PersonFactory()
-    admin = get_user_model().objects.create_superuser("root", "r@example.invalid", "Correct-Horse-9")
+    person = PersonFactory.create()
+    admin = get_user_model().objects.create_superuser(
+        "root", "r@example.invalid", "Correct-Horse-9"
+    )
     client = Client()
     client.force_login(admin)
     assert client.get(f"/en/admin/identity/person/{person.pk}/change/").status_code == 200

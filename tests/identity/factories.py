@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-import factory
-from django.contrib.auth import get_user_model
+import factory.django
+from django.contrib.auth.models import User
+from factory.declarations import Sequence, SubFactory, Trait
 
 from luvat.identity.models import ApiClient, LocalMandate, OfficialRole, Person
 from luvat.identity.services import api_key_issue
@@ -10,53 +11,53 @@ FESTIVAALI = "3141593-8"
 TERAS = "2718282-8"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
 
-    username = factory.Sequence(lambda n: f"user-{n}")
+    username = Sequence(lambda n: f"user-{n}")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
-    user = factory.SubFactory(UserFactory)
-    given_name = factory.Sequence(lambda n: f"Given{n}")
+    user = SubFactory(UserFactory)
+    given_name = Sequence(lambda n: f"Given{n}")
     family_name = "Tester"
-    email = factory.Sequence(lambda n: f"person{n}@example.invalid")
-    demo_key = factory.Sequence(lambda n: f"person-{n}")
+    email = Sequence(lambda n: f"person{n}@example.invalid")
+    demo_key = Sequence(lambda n: f"person-{n}")
 
     class Params:
-        administrator = factory.Trait(
+        administrator = Trait(
             is_service_admin=True,
-            user=factory.SubFactory(UserFactory, is_staff=True, is_superuser=True),
+            user=SubFactory(UserFactory, is_staff=True, is_superuser=True),
         )
 
 
-class LocalMandateFactory(factory.django.DjangoModelFactory):
+class LocalMandateFactory(factory.django.DjangoModelFactory[LocalMandate]):
     class Meta:
         model = LocalMandate
 
-    person = factory.SubFactory(PersonFactory)
+    person = SubFactory(PersonFactory)
     business_id = FESTIVAALI
     company_name = "Festivaali Oy"
     role = "TJ"
 
 
-class OfficialRoleFactory(factory.django.DjangoModelFactory):
+class OfficialRoleFactory(factory.django.DjangoModelFactory[OfficialRole]):
     class Meta:
         model = OfficialRole
 
-    person = factory.SubFactory(PersonFactory)
+    person = SubFactory(PersonFactory)
     authority_code = "HKI-POLICE"
 
 
-class ApiClientFactory(factory.django.DjangoModelFactory):
+class ApiClientFactory(factory.django.DjangoModelFactory[ApiClient]):
     class Meta:
         model = ApiClient
 
-    name = factory.Sequence(lambda n: f"Case system {n}")
+    name = Sequence(lambda n: f"Case system {n}")
     authority_code = "HKI-POLICE"
 
 

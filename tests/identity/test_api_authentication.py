@@ -36,7 +36,7 @@ def assert_problem(response, status: int, slug: str) -> None:
 
 
 def test_valid_key_identifies_the_authority_system():
-    client = ApiClientFactory(authority_code="TUKES", name="Tukes case system")
+    client = ApiClientFactory.create(authority_code="TUKES", name="Tukes case system")
     response = get("/api/v1/identity/me", api_token(client))
     assert response.status_code == 200
     assert response.json() == {
@@ -48,7 +48,7 @@ def test_valid_key_identifies_the_authority_system():
 
 
 def test_only_a_digest_of_the_secret_is_stored():
-    client = ApiClientFactory()
+    client = ApiClientFactory.create()
     token = api_token(client)
     secret = token.split("_", 2)[2]
     key = ApiKey.objects.get()
@@ -70,12 +70,12 @@ def test_missing_malformed_or_unknown_credentials_get_401(header, slug):
 
 
 def test_wrong_secret_of_a_known_key_gets_401():
-    token = api_token(ApiClientFactory())
+    token = api_token(ApiClientFactory.create())
     assert_problem(get("/api/v1/identity/me", token[:-2] + "xx"), 401, "invalid-credentials")
 
 
 def test_rotation_keeps_the_old_key_for_the_grace_period_then_refuses_it():
-    client = ApiClientFactory()
+    client = ApiClientFactory.create()
     old = api_token(client)
     new = api_key_issue(client=client, actor=SYSTEM, old_keys_valid_for=timedelta(days=7)).token
     assert get("/api/v1/identity/me", old).status_code == 200
@@ -88,17 +88,17 @@ def test_rotation_keeps_the_old_key_for_the_grace_period_then_refuses_it():
 
 
 def test_revoked_key_and_deactivated_client_are_refused():
-    client = ApiClientFactory()
+    client = ApiClientFactory.create()
     token = api_token(client)
     api_key_revoke(key=ApiKey.objects.get(), actor=SYSTEM)
     assert_problem(get("/api/v1/identity/me", token), 401, "credentials-expired")
-    other = ApiClientFactory(is_active=False)
+    other = ApiClientFactory.create(is_active=False)
     assert_problem(get("/api/v1/identity/me", api_token(other)), 401, "invalid-credentials")
 
 
 def test_key_of_another_authority_gets_403_and_is_logged():
-    OfficialRoleFactory(authority_code="HKI-RESCUE")
-    token = api_token(ApiClientFactory(authority_code="HKI-POLICE"))
+    OfficialRoleFactory.create(authority_code="HKI-RESCUE")
+    token = api_token(ApiClientFactory.create(authority_code="HKI-POLICE"))
     response = get("/api/v1/identity/authorities/HKI-RESCUE/officials", token)
     assert_problem(response, 403, "other-authority")
     denied = AccessEvent.objects.get(outcome="denied")
@@ -110,8 +110,8 @@ def test_key_of_another_authority_gets_403_and_is_logged():
 
 
 def test_reading_own_officials_is_logged_with_the_x_road_client():
-    role = OfficialRoleFactory(authority_code="HKI-POLICE", person__given_name="Pekka")
-    token = api_token(ApiClientFactory(authority_code="HKI-POLICE"))
+    role = OfficialRoleFactory.create(authority_code="HKI-POLICE", person__given_name="Pekka")
+    token = api_token(ApiClientFactory.create(authority_code="HKI-POLICE"))
     response = get(
         "/api/v1/identity/authorities/HKI-POLICE/officials",
         token,
@@ -125,14 +125,16 @@ def test_reading_own_officials_is_logged_with_the_x_road_client():
 
 
 def test_service_limited_system_cannot_read_authority_wide_data():
-    token = api_token(ApiClientFactory(authority_code="TUKES", service_codes=["tukes-fireworks"]))
+    token = api_token(
+        ApiClientFactory.create(authority_code="TUKES", service_codes=["tukes-fireworks"])
+    )
     assert_problem(
         get("/api/v1/identity/authorities/TUKES/officials", token), 403, "other-authority"
     )
 
 
 def test_company_look_up_validates_the_business_id():
-    token = api_token(ApiClientFactory())
+    token = api_token(ApiClientFactory.create())
     assert get("/api/v1/identity/companies/3141593-8", token).json()["name"] == "Festivaali Oy"
     assert_problem(get("/api/v1/identity/companies/3141593-9", token), 422, "invalid-business-id")
     assert_problem(get("/api/v1/identity/companies/1618033-3", token), 404, "not-found")

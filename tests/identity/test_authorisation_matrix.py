@@ -1,4 +1,4 @@
-"""The authorisation matrix: actors × objects × actions, every forbidden cell refused.
+"""The authorisation matrix: actors x objects x actions, every forbidden cell refused.
 
 Views and API endpoints that exist now (identity, admin, audit) are exercised through HTTP;
 the policy functions that later apps use for projects and applications are exercised directly
@@ -44,22 +44,24 @@ ACTORS = ["anonymous", "customer_a", "customer_b", "official_x", "official_y", "
 @pytest.fixture
 def browsers() -> dict[str, Client]:
     clients = {name: Client() for name in ACTORS}
-    a = LocalMandateFactory(business_id=FESTIVAALI).person
-    b = LocalMandateFactory(business_id=TERAS, company_name="Pohjolan Teräs Oy").person
+    a = LocalMandateFactory.create(business_id=FESTIVAALI).person
+    b = LocalMandateFactory.create(business_id=TERAS, company_name="Pohjolan Teräs Oy").person
     act_for_company(clients["customer_a"], a, FESTIVAALI)
     act_for_company(clients["customer_b"], b, TERAS)
     act_as_official(
-        clients["official_x"], OfficialRoleFactory(authority_code="HKI-POLICE").person, "HKI-POLICE"
+        clients["official_x"],
+        OfficialRoleFactory.create(authority_code="HKI-POLICE").person,
+        "HKI-POLICE",
     )
     act_as_official(
-        clients["official_y"], OfficialRoleFactory(authority_code="TUKES").person, "TUKES"
+        clients["official_y"], OfficialRoleFactory.create(authority_code="TUKES").person, "TUKES"
     )
-    act_as_administrator(clients["administrator"], PersonFactory(administrator=True))
+    act_as_administrator(clients["administrator"], PersonFactory.create(administrator=True))
     return clients
 
 
 OK, LOGIN, DENIED, ADMIN_LOGIN = 200, "login", 403, "admin-login"
-PAGES = {
+PAGES: dict[str, dict[str, int | str]] = {
     "/fi/login/": dict.fromkeys(ACTORS, OK),
     "/fi/account/": {"anonymous": LOGIN} | dict.fromkeys(ACTORS[1:], OK),
     "/fi/account/access-log/": {
@@ -141,8 +143,8 @@ API = {
 @pytest.mark.parametrize("path", list(API))
 def test_api_endpoints(browsers, path):
     tokens = {
-        "system_x": api_token(ApiClientFactory(authority_code="HKI-POLICE")),
-        "system_y": api_token(ApiClientFactory(authority_code="TUKES")),
+        "system_x": api_token(ApiClientFactory.create(authority_code="HKI-POLICE")),
+        "system_y": api_token(ApiClientFactory.create(authority_code="TUKES")),
     }
     for actor, expected in API[path].items():
         if actor == "customer":
@@ -183,11 +185,11 @@ ENV_DRAFT = ApplicationRef(FESTIVAALI, "HKI-ENV", "noise", True, PROJECT)
 @pytest.fixture
 def actors() -> dict[str, Actor]:
     def official(code: str, services: list[str] | None = None) -> Actor:
-        role = OfficialRoleFactory(authority_code=code, service_codes=services or [])
+        role = OfficialRoleFactory.create(authority_code=code, service_codes=services or [])
         return Actor(kind=ActorKind.OFFICIAL, ref=f"person:{role.person_id}", on_behalf_of=code)
 
     def system(code: str) -> Actor:
-        client = ApiClientFactory(authority_code=code)
+        client = ApiClientFactory.create(authority_code=code)
         return Actor(
             kind=ActorKind.AUTHORITY_SYSTEM, ref=f"api-client:{client.pk}", on_behalf_of=code
         )

@@ -174,7 +174,7 @@ def test_login_flow_through_e_authorizations(service, settings):
     settings.LUVAT_EAUTH_API_KEY = API_KEY
     settings.LUVAT_EAUTH_OAUTH_PASSWORD = OAUTH_PASSWORD
     settings.LUVAT_PUBLIC_URL = "https://luvat.test"
-    person = PersonFactory()
+    person = PersonFactory.create()
     client = Client()
     client.force_login(person.user)
     session = client.session

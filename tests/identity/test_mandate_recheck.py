@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.identity.write_urls
 
 
 def test_write_succeeds_with_a_valid_mandate():
-    mandate = LocalMandateFactory()
+    mandate = LocalMandateFactory.create()
     client = Client()
     act_for_company(client, mandate.person, FESTIVAALI)
     response = client.post("/test/save/")
@@ -24,7 +24,7 @@ def test_write_succeeds_with_a_valid_mandate():
 
 def test_revoked_mandate_takes_effect_on_the_next_write_despite_the_cache(settings):
     settings.LUVAT_MANDATE_CACHE_SECONDS = 3600
-    mandate = LocalMandateFactory()
+    mandate = LocalMandateFactory.create()
     client = Client()
     act_for_company(client, mandate.person, FESTIVAALI)
     mandate_revoke(mandate=mandate, actor=Actor.system("test"))
@@ -41,8 +41,8 @@ def test_revoked_mandate_takes_effect_on_the_next_write_despite_the_cache(settin
 
 def test_reads_use_the_cached_list_until_it_expires(settings):
     settings.LUVAT_MANDATE_CACHE_SECONDS = 3600
-    mandate = LocalMandateFactory()
-    LocalMandateFactory(person=mandate.person, business_id="2718282-8")
+    mandate = LocalMandateFactory.create()
+    LocalMandateFactory.create(person=mandate.person, business_id="2718282-8")
     client = Client()
     act_for_company(client, mandate.person, FESTIVAALI)
     mandate_revoke(mandate=mandate, actor=Actor.system("test"))
@@ -54,8 +54,8 @@ def test_reads_use_the_cached_list_until_it_expires(settings):
 
 
 def test_customer_without_a_chosen_company_is_sent_to_choose_one():
-    person = PersonFactory()
-    LocalMandateFactory(person=person)
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person)
     client = Client()
     login_test_idp(client, person)
     assert client.post("/test/save/")["Location"] == "/fi/account/choose/"

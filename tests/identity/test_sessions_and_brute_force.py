@@ -23,7 +23,7 @@ def test_sessions_time_out_when_idle_and_end_with_the_browser():
 
 
 def test_log_out_needs_post_and_ends_the_session():
-    person = LocalMandateFactory().person
+    person = LocalMandateFactory.create().person
     client = Client()
     login_test_idp(client, person)
     assert client.get("/fi/logout/").status_code == 405
@@ -33,7 +33,7 @@ def test_log_out_needs_post_and_ends_the_session():
 
 
 def test_log_out_everywhere_ends_every_session_of_the_person():
-    person = LocalMandateFactory().person
+    person = LocalMandateFactory.create().person
     laptop, phone = Client(), Client()
     login_test_idp(laptop, person)
     login_test_idp(phone, person)

@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_test_idp_is_marked_as_a_test_service_and_lists_demo_people():
-    mandate = LocalMandateFactory(person__given_name="Maija", person__family_name="Meikäläinen")
-    OfficialRoleFactory(person__given_name="Pekka", authority_code="HKI-POLICE")
+    mandate = LocalMandateFactory.create(
+        person__given_name="Maija", person__family_name="Meikäläinen"
+    )
+    OfficialRoleFactory.create(person__given_name="Pekka", authority_code="HKI-POLICE")
     page = Client().get("/en/login/test/").content.decode()
     assert "This is a test service." in page
     assert "Maija Meikäläinen" in page and mandate.company_name in page
@@ -29,9 +31,9 @@ def test_test_idp_is_marked_as_a_test_service_and_lists_demo_people():
 
 
 def test_login_lands_on_the_company_choice_with_the_mandated_companies():
-    person = PersonFactory()
-    LocalMandateFactory(person=person, business_id=FESTIVAALI, company_name="Festivaali Oy")
-    LocalMandateFactory(person=person, business_id=TERAS, company_name="Pohjolan Teräs Oy")
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person, business_id=FESTIVAALI, company_name="Festivaali Oy")
+    LocalMandateFactory.create(person=person, business_id=TERAS, company_name="Pohjolan Teräs Oy")
     client = Client()
     response = client.post("/en/login/test/", {"person": person.pk})
     assert response["Location"] == "/en/login/continue/"
@@ -43,8 +45,8 @@ def test_login_lands_on_the_company_choice_with_the_mandated_companies():
 
 
 def test_choosing_a_company_names_it_from_the_register_and_is_audited():
-    person = PersonFactory()
-    LocalMandateFactory(person=person, business_id=FESTIVAALI, company_name="Old name")
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person, business_id=FESTIVAALI, company_name="Old name")
     client = Client()
     act_for_company(client, person, "3141593 8")  # spacing is normalised
     assert client.session["luvat.acting"] == {
@@ -56,8 +58,8 @@ def test_choosing_a_company_names_it_from_the_register_and_is_audited():
 
 
 def test_forged_company_choice_is_refused_and_logged():
-    person = PersonFactory()
-    LocalMandateFactory(person=person, business_id=FESTIVAALI)
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person, business_id=FESTIVAALI)
     client = Client()
     login_test_idp(client, person)
     response = client.post("/en/account/choose/", {"business_id": TERAS})
@@ -69,8 +71,8 @@ def test_forged_company_choice_is_refused_and_logged():
 
 
 def test_invalid_business_id_gets_a_clear_message_in_the_users_language():
-    person = PersonFactory()
-    LocalMandateFactory(person=person)
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person)
     client = Client()
     login_test_idp(client, person)
     response = client.post("/fi/account/choose/", {"business_id": "1234567-8"})
@@ -79,7 +81,7 @@ def test_invalid_business_id_gets_a_clear_message_in_the_users_language():
 
 
 def test_person_without_mandates_sees_why_and_what_to_do():
-    person = PersonFactory()
+    person = PersonFactory.create()
     client = Client()
     login_test_idp(client, person)
     response = client.get("/en/account/choose/")
@@ -90,7 +92,7 @@ def test_person_without_mandates_sees_why_and_what_to_do():
 
 
 def test_official_chooses_their_authority_but_not_another():
-    role = OfficialRoleFactory(authority_code="TUKES")
+    role = OfficialRoleFactory.create(authority_code="TUKES")
     client = Client()
     login_test_idp(client, role.person)
     assert client.post("/en/account/choose/", {"authority_code": "LVV"}).status_code == 403
@@ -105,7 +107,7 @@ def test_test_idp_is_absent_when_not_enabled(settings):
 
 
 def test_test_idp_post_needs_a_csrf_token():
-    person = PersonFactory()
+    person = PersonFactory.create()
     client = Client(enforce_csrf_checks=True)
     assert client.post("/en/login/test/", {"person": person.pk}).status_code == 403
 
@@ -113,7 +115,7 @@ def test_test_idp_post_needs_a_csrf_token():
 def test_test_idp_access_code_is_throttled(settings):
     settings.LUVAT_TEST_IDP_ACCESS_CODE = "open-sesame-2026"
     settings.LUVAT_LOGIN_MAX_FAILURES = 3
-    person = PersonFactory()
+    person = PersonFactory.create()
     client = Client()
     for _ in range(3):
         response = client.post("/en/login/test/", {"person": person.pk, "access_code": "guess"})
@@ -129,7 +131,7 @@ def test_test_idp_access_code_is_throttled(settings):
 
 def test_test_idp_with_the_right_access_code_logs_in(settings):
     settings.LUVAT_TEST_IDP_ACCESS_CODE = "open-sesame-2026"
-    person = PersonFactory()
+    person = PersonFactory.create()
     client = Client()
     response = client.post(
         "/en/login/test/", {"person": person.pk, "access_code": "open-sesame-2026"}

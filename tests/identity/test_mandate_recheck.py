@@ -32,7 +32,7 @@ def test_revoked_mandate_takes_effect_on_the_next_write_despite_the_cache(settin
     response = client.post("/test/save/")
 
     assert response.status_code == 403
-    assert "is no longer valid" in response.content.decode()
+    assert "ei ole enää voimassa" in response.content.decode()  # the default language
     assert "luvat.acting" not in client.session
     assert AccessEvent.objects.filter(subject_business_id=FESTIVAALI, outcome="denied").exists()
     # Having lost the company, the person is sent back to choose one.

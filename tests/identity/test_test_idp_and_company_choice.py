@@ -137,3 +137,14 @@ def test_test_idp_with_the_right_access_code_logs_in(settings):
         "/en/login/test/", {"person": person.pk, "access_code": "open-sesame-2026"}
     )
     assert response.status_code == 302
+
+
+def test_account_page_names_the_log_in_method_and_level_of_assurance():
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person)
+    client = Client()
+    act_for_company(client, person, FESTIVAALI)
+    page = client.get("/en/account/").content.decode()
+    assert "Test identity provider" in page
+    assert "test identification, no assurance (urn:oid:1.2.246.517.3002.110.999)" in page
+    assert "Festivaali Oy (3141593-8)" in page

@@ -5,10 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError
 from stdnum.fi import hetu
 
 from luvat.identity.models import LoginMethod
+
+
+LEVELS_OF_ASSURANCE: dict[str, Promise] = {
+    "http://ftn.ficora.fi/2017/loa3": _("high"),
+    "http://eidas.europa.eu/LoA/high": _("high"),
+    "http://ftn.ficora.fi/2017/loa2": _("substantial"),
+    "http://eidas.europa.eu/LoA/substantial": _("substantial"),
+    "urn:oid:1.2.246.517.3002.110.999": _("test identification, no assurance"),
+}
+
+
+def level_of_assurance_label(uri: str) -> str:
+    label = LEVELS_OF_ASSURANCE.get(uri)
+    return f"{label} ({uri})" if label else uri
 
 
 class IdentityRejected(Exception):

@@ -22,7 +22,7 @@ from luvat.audit.services import access_record, audit_record
 from luvat.identity import sessions
 from luvat.identity.companies import CompanyRegisterError, company_register
 from luvat.identity.forms import ChooseForm, TestIdpForm
-from luvat.identity.identities import VerifiedIdentity
+from luvat.identity.identities import VerifiedIdentity, level_of_assurance_label
 from luvat.identity.mandates import MandateError, mandate_source
 from luvat.identity.mandating import companies_cached, companies_fresh
 from luvat.identity.models import LoginMethod, Person
@@ -252,12 +252,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
+    login = request.session.get(sessions.LOGIN, {})
+    method = login.get("method", "")
     return render(
         request,
         "identity/account.html",
         {
             "person": person,
-            "login": request.session.get(sessions.LOGIN, {}),
+            "method": LoginMethod(method).label if method in LoginMethod.values else method,
+            "level": level_of_assurance_label(login.get("loa", "")),
             "acting": sessions.acting(request),
         },
     )

@@ -12,7 +12,6 @@ from stdnum.fi import hetu
 
 from luvat.identity.models import LoginMethod
 
-
 LEVELS_OF_ASSURANCE: dict[str, Promise] = {
     "http://ftn.ficora.fi/2017/loa3": _("high"),
     "http://eidas.europa.eu/LoA/high": _("high"),

@@ -263,3 +263,28 @@ def test_forged_logout_request_does_not_end_the_session(saml_setup):
     forged = re.sub(r"Signature=[^&]+", "Signature=AAAA", location)
     assert client.get(forged.replace("https://luvat.test", "")).status_code == 403
     assert "_auth_user_id" in client.session
+
+
+def test_level_of_assurance_below_the_requested_one_is_refused(saml_setup):
+    idp = saml_setup["suomifi"]
+    client = Client()
+    received = start_login(client, idp)
+    weaker = idp.response(received, suomifi_attributes(), loa="http://ftn.ficora.fi/2017/loa2")
+    _refused(post_response(client, "suomifi", weaker))
+
+
+def test_eidas_high_satisfies_loa3(saml_setup):
+    idp = saml_setup["suomifi"]
+    client = Client()
+    received = start_login(client, idp)
+    eidas = idp.response(received, suomifi_attributes(), loa="http://eidas.europa.eu/LoA/high")
+    assert post_response(client, "suomifi", eidas).status_code == 302
+
+
+def test_person_with_address_disclosure_ban_is_flagged(saml_setup):
+    idp = saml_setup["suomifi"]
+    client = Client()
+    received = start_login(client, idp)
+    attributes = suomifi_attributes(national_id="260991-999R", ban=True)
+    assert post_response(client, "suomifi", idp.response(received, attributes)).status_code == 302
+    assert Person.objects.get().address_disclosure_ban is True

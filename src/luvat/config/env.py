@@ -203,7 +203,9 @@ VARIABLES: tuple[Variable, ...] = (
         "LUVAT_SAML_SUOMIFI_LOA",
         "Level of assurance requested from Suomi.fi (AuthnContextClassRef), e.g. "
         "`http://ftn.ficora.fi/2017/loa3` (high) or `http://ftn.ficora.fi/2017/loa2` "
-        "(substantial). The level the IdP reports is recorded at every log-in.",
+        "(substantial); a log-in below it is refused. In the Suomi.fi test environment, whose "
+        "test methods report `urn:oid:1.2.246.517.3002.110.999`, set that value. The level "
+        "the IdP reports is recorded at every log-in.",
         default="http://ftn.ficora.fi/2017/loa3",
         group="Identity and access",
     ),

@@ -21,6 +21,30 @@ LEVELS_OF_ASSURANCE: dict[str, Promise] = {
 }
 
 
+# How strong each level is; a log-in must reach the level we asked for.
+LEVEL_RANKS = {
+    "urn:oid:1.2.246.517.3002.110.999": 0,  # Suomi.fi test environment's test methods
+    "http://ftn.ficora.fi/2017/loa2": 2,
+    "http://eidas.europa.eu/LoA/substantial": 2,
+    "http://ftn.ficora.fi/2017/loa3": 3,
+    "http://eidas.europa.eu/LoA/high": 3,
+}
+
+
+def check_level_of_assurance(reported: str, *, required: str) -> None:
+    """IdentityRejected unless the reported level is at least the required one."""
+    if not required:
+        return
+    needed = LEVEL_RANKS.get(required)
+    got = LEVEL_RANKS.get(reported)
+    if needed is None:
+        if reported != required:
+            raise IdentityRejected(f"level of assurance {reported!r} is not {required!r}")
+        return
+    if got is None or got < needed:
+        raise IdentityRejected(f"level of assurance {reported!r} is below {required!r}")
+
+
 def level_of_assurance_label(uri: str) -> str:
     label = LEVELS_OF_ASSURANCE.get(uri)
     return f"{label} ({uri})" if label else uri
@@ -54,8 +78,11 @@ def _first(attributes: Mapping[str, Sequence[str]], *names: str) -> str:
     return ""
 
 
-def from_suomifi(attributes: Mapping[str, Sequence[str]], *, loa: str) -> VerifiedIdentity:
+def from_suomifi(
+    attributes: Mapping[str, Sequence[str]], *, loa: str, required_loa: str = ""
+) -> VerifiedIdentity:
     """Suomi.fi e-Identification's national attribute set (attribute names per our map)."""
+    check_level_of_assurance(loa, required=required_loa)
     code = _first(attributes, "nationalIdentificationNumber").upper()
     if not code:
         raise IdentityRejected("no Finnish personal identity code in the assertion")
@@ -75,8 +102,11 @@ def from_suomifi(attributes: Mapping[str, Sequence[str]], *, loa: str) -> Verifi
     )
 
 
-def from_virtu(attributes: Mapping[str, Sequence[str]], *, loa: str) -> VerifiedIdentity:
+def from_virtu(
+    attributes: Mapping[str, Sequence[str]], *, loa: str, required_loa: str = ""
+) -> VerifiedIdentity:
     """Virtu: the user id is virtuLocalID + virtuHomeOrganization; entitlements carry roles."""
+    check_level_of_assurance(loa, required=required_loa)
     local_id = _first(attributes, "virtuLocalID")
     organisation = _first(attributes, "virtuHomeOrganization")
     family_name = _first(attributes, "sn")

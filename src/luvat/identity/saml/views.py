@@ -158,7 +158,9 @@ def acs(request: HttpRequest, idp: str) -> HttpResponse:
         loa = str(authn[0][0]) if authn else ""
         attributes = response.get_identity()
         mapper = from_suomifi if idp == "suomifi" else from_virtu
-        identity = mapper(attributes, loa=loa)
+        identity = mapper(
+            attributes, loa=loa, required_loa=settings.LUVAT_SAML_IDPS[idp].get("loa", "")
+        )
         session = response.session_info()
         _mark_used(response.in_response_to, str(response.assertion.id))
     except IdentityRejected as exc:

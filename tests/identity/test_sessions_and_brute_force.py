@@ -73,3 +73,64 @@ def test_admin_log_in_is_locked_after_repeated_failures(admin_user, settings):
     # Another address is locked for this user name too (the user name counts by itself).
     other = Client(REMOTE_ADDR="192.0.2.77")
     assert "Too many failed attempts" in admin_login(other, "Correct-Horse-9").content.decode()
+
+
+def test_administrator_registers_an_official_before_their_first_log_in(admin_user):
+    from luvat.identity.identities import VerifiedIdentity
+    from luvat.identity.models import LoginMethod, OfficialRole, Person
+    from luvat.identity.services import person_login
+
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/en/admin/identity/person/add/",
+        {
+            "given_name": "Kaisa",
+            "family_name": "Kunta",
+            "email": "kaisa@example.invalid",
+            "home_organisation": "",
+            "national_id": "010280-952L",
+            "official_roles-TOTAL_FORMS": "1",
+            "official_roles-INITIAL_FORMS": "0",
+            "official_roles-0-authority_code": "HKI-ENV",
+            "official_roles-0-service_codes": "[]",
+            "official_roles-0-source": "admin",
+            "local_mandates-TOTAL_FORMS": "0",
+            "local_mandates-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    registered = Person.objects.get(family_name="Kunta")
+    assert "010280-952L" not in str(Person.objects.filter(pk=registered.pk).values().get())
+    # Searching by the identity code finds the person through the digest.
+    found = client.get("/en/admin/identity/person/?q=010280-952L").content.decode()
+    assert "Kaisa Kunta" in found
+    # At the first strong log-in the person is recognised and has the role.
+    person = person_login(
+        identity=VerifiedIdentity(
+            method=LoginMethod.SUOMIFI, national_id="010280-952L", family_name="Kunta"
+        )
+    )
+    assert person.pk == registered.pk
+    assert list(
+        OfficialRole.objects.filter(person=person).values_list("authority_code", flat=True)
+    ) == ["HKI-ENV"]
+
+
+def test_invalid_identity_code_in_the_admin_is_explained(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/en/admin/identity/person/add/",
+        {
+            "given_name": "X",
+            "family_name": "Y",
+            "national_id": "010280-9520",
+            "official_roles-TOTAL_FORMS": "0",
+            "official_roles-INITIAL_FORMS": "0",
+            "local_mandates-TOTAL_FORMS": "0",
+            "local_mandates-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "This is not a valid personal identity code." in response.content.decode()

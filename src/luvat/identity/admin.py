@@ -10,10 +10,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from luvat.audit.services import access_record
+from luvat.audit.services import access_record, audit_record
+from luvat.identity.forms import PersonAdminForm, national_id_digest_or_none
 from luvat.identity.models import ApiClient, ApiKey, LocalMandate, OfficialRole, Person
 from luvat.identity.policy import actor_from_request
-from luvat.identity.services import api_key_issue, api_key_revoke, mandate_revoke
+from luvat.identity.services import (
+    api_key_issue,
+    api_key_revoke,
+    mandate_revoke,
+    person_account_create,
+)
 
 
 class OfficialRoleInline(admin.TabularInline[OfficialRole, Person]):
@@ -30,6 +36,7 @@ class LocalMandateInline(admin.TabularInline[LocalMandate, Person]):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin[Person]):
+    form = PersonAdminForm
     list_display = ["__str__", "email", "last_login_method", "is_service_admin", "demo_key"]
     list_filter = ["last_login_method", "is_service_admin"]
     search_fields = ["given_name", "family_name", "email", "virtu_id", "demo_key"]
@@ -42,6 +49,27 @@ class PersonAdmin(admin.ModelAdmin[Person]):
         "created_at",
     ]
     inlines = [OfficialRoleInline, LocalMandateInline]
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        # A person can be registered before their first log-in (e.g. to grant an official role);
+        # they get an account without a password, used only through strong log-in.
+        if not change:
+            obj.user = person_account_create()
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=actor_from_request(request),
+            action="person.change" if change else "person.create",
+            target=obj,
+            details={"fields": sorted(form.changed_data)},
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
+        digest = national_id_digest_or_none(search_term)
+        if digest:
+            return queryset.filter(national_id_digest=digest), False
+        return super().get_search_results(request, queryset, search_term)
 
     def change_view(
         self,

@@ -10,9 +10,12 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils import formats
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fi import hetu
 
 from luvat.identity.companies import InvalidBusinessId, normalise_business_id
 from luvat.identity.models import Person
+from luvat.identity.services import national_id_digest
 from luvat.identity.throttle import throttle_failure, throttle_locked_until, throttle_reset
 
 TEST_IDP_SCOPE = "test-idp"
@@ -116,3 +119,56 @@ class ChooseForm(forms.Form):
         if len(chosen) != 1 and not self.errors:
             raise forms.ValidationError(_("Choose one company or authority."))
         return cleaned
+
+
+def national_id_digest_or_none(value: str) -> str | None:
+    """The digest of a valid personal identity code, or None for any other text."""
+    try:
+        code = hetu.validate(value.strip().upper(), allow_temporary=True)
+    except StdnumValidationError:
+        return None
+    return national_id_digest(code)
+
+
+class PersonAdminForm(forms.ModelForm[Person]):
+    """Lets an administrator register a person by identity code (stored only as a digest)."""
+
+    national_id = forms.CharField(
+        label=_("personal identity code"),
+        required=False,
+        help_text=_(
+            "Only to recognise the person at their next log-in; the code itself is not stored."
+        ),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "email",
+            "home_organisation",
+            "is_service_admin",
+            "address_disclosure_ban",
+        ]
+
+    def clean_national_id(self) -> str | None:
+        value = str(self.cleaned_data.get("national_id") or "")
+        if not value.strip():
+            return None
+        digest = national_id_digest_or_none(value)
+        if digest is None:
+            raise forms.ValidationError(_("This is not a valid personal identity code."))
+        others = Person.objects.filter(national_id_digest=digest).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A person with this identity code already exists."))
+        return digest
+
+    def save(self, commit: bool = True) -> Person:
+        person = super().save(commit=False)
+        digest = self.cleaned_data.get("national_id")
+        if digest:
+            person.national_id_digest = digest
+        if commit:
+            person.save()
+        return person

@@ -44,6 +44,14 @@ def person_actor(person: Person) -> Actor:
     return Actor(kind=ActorKind.CUSTOMER, ref=f"person:{person.pk}", label=person.full_name)
 
 
+def person_account_create() -> User:
+    """The Django account behind a person: no password, used only through strong log-in."""
+    user = get_user_model().objects.create_user(username=f"p-{uuid.uuid4().hex[:20]}")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user
+
+
 def _find_person(identity: VerifiedIdentity) -> Person | None:
     people = Person.objects.select_for_update()
     if identity.national_id:
@@ -61,10 +69,7 @@ def person_login(*, identity: VerifiedIdentity) -> Person:
     person = _find_person(identity)
     created = person is None
     if person is None:
-        user = get_user_model().objects.create_user(username=f"p-{uuid.uuid4().hex[:20]}")
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        person = Person(user=user)
+        person = Person(user=person_account_create())
         if identity.national_id:
             person.national_id_digest = national_id_digest(identity.national_id)
         person.virtu_id = identity.virtu_id or None

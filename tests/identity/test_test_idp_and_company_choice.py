@@ -148,3 +148,35 @@ def test_account_page_names_the_log_in_method_and_level_of_assurance():
     assert "Test identity provider" in page
     assert "test identification, no assurance (urn:oid:1.2.246.517.3002.110.999)" in page
     assert "Festivaali Oy (3141593-8)" in page
+
+
+def test_test_idp_page_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
+    for _ in range(8):
+        LocalMandateFactory.create()
+        OfficialRoleFactory.create()
+    client = Client()
+    client.get("/en/login/test/")  # the session is created on the first request
+    with django_assert_max_num_queries(3):  # the people, their roles, their mandates
+        assert client.get("/en/login/test/").status_code == 200
+
+
+def test_access_log_page_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
+    from luvat.audit.actors import Actor, ActorKind
+    from luvat.audit.services import access_record
+
+    person = PersonFactory.create()
+    LocalMandateFactory.create(person=person)
+    client = Client()
+    act_for_company(client, person, FESTIVAALI)
+    official = Actor(kind=ActorKind.OFFICIAL, ref="person:9", label="O", on_behalf_of="TUKES")
+    for n in range(20):
+        access_record(
+            actor=official,
+            object_type="project",
+            object_id=n,
+            purpose="t",
+            subject_business_id=FESTIVAALI,
+        )
+    with django_assert_max_num_queries(9):  # session, person, log write and one read
+        page = client.get("/en/account/access-log/")
+    assert page.content.decode().count("<tr>") == 21

@@ -128,3 +128,13 @@ def test_opening_a_person_in_the_admin_is_logged():
     assert client.get(f"/en/admin/identity/person/{person.pk}/change/").status_code == 200
     event = AccessEvent.objects.get()
     assert (event.actor_kind, event.subject_person_ref) == ("administrator", f"person:{person.pk}")
+
+
+def test_listing_people_in_the_admin_is_logged():
+    admin = get_user_model().objects.create_superuser(
+        "root", "r@example.invalid", "Correct-Horse-9"
+    )
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/en/admin/identity/person/").status_code == 200
+    assert AccessEvent.objects.get().purpose == "admin:identity.person.changelist"

@@ -50,6 +50,17 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     ]
     inlines = [OfficialRoleInline, LocalMandateInline]
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        access_record(
+            actor=actor_from_request(request),
+            object_type="identity.person",
+            object_id="list",
+            purpose="admin:identity.person.changelist",
+        )
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         # A person can be registered before their first log-in (e.g. to grant an official role);
         # they get an account without a password, used only through strong log-in.

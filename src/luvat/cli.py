@@ -7,6 +7,7 @@ luvat load-demo                                   load demo data (idempotent)
 luvat check                                       configuration sanity check
 luvat config-docs [--write]                       docs/configuration.md
 luvat openapi [--write]                           docs/openapi.json
+luvat api-key issue|revoke|list                   API keys of authority systems
 luvat <django command> ...                        any other Django management command
 """
 
@@ -19,7 +20,7 @@ from luvat.config.env import ConfigError
 
 # Commands that cannot do anything without a database connection.
 NEEDS_DATABASE = {"serve", "worker", "migrate", "load_demo"}
-ALIASES = {"load-demo": "load_demo", "config-docs": "config_docs"}
+ALIASES = {"load-demo": "load_demo", "config-docs": "config_docs", "api-key": "api_key"}
 
 
 def fail(message: str) -> None:

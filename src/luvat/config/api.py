@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from luvat.identity.api import router as identity_router
 from luvat.web.api_errors import install_problem_handlers
 
 api = NinjaAPI(
@@ -18,3 +19,5 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+
+api.add_router("/identity/", identity_router)

@@ -133,9 +133,12 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "LUVAT_PUBLIC_URL",
-        "The address people reach the service at, without a trailing slash; used in links "
-        "sent by e-mail and in calendar feed addresses.",
+        "The service's public address (scheme and host, no trailing slash), e.g. "
+        "`https://luvat.example.fi`. Links in e-mails, calendar feed addresses, SAML entity "
+        "ids, assertion consumer and logout URLs and the e-Authorizations return address are "
+        "built from it.",
         default="http://localhost:8000",
+        production_default="",
         kind="url",
         group="Web",
     ),
@@ -245,6 +248,185 @@ VARIABLES: tuple[Variable, ...] = (
         group="Background worker",
     ),
     Variable(
+        "LUVAT_LOGIN_BACKENDS",
+        "Comma-separated log-in methods offered on the log-in page: `suomifi` (Suomi.fi "
+        "e-Identification, SAML), `virtu` (Virtu for state officials, SAML) and `test` (the "
+        "test identity provider with demo persons; refused by `luvat check` in production).",
+        default="test",
+        production_default="suomifi",
+        kind="list",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_KEY_FILE",
+        "PEM private key of our SAML service provider: signs authentication and logout "
+        "requests and decrypts encrypted assertions. Needed when `suomifi` or `virtu` is on.",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_CERT_FILE",
+        "PEM certificate of the key in `LUVAT_SAML_KEY_FILE`, published in our SP metadata.",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_SUOMIFI_IDP_METADATA",
+        "Local copy of the Suomi.fi e-Identification IdP metadata (test: "
+        "`https://testi.apro.tunnistus.fi/static/metadata/idp-metadata.xml`, production: "
+        "`https://tunnistus.suomi.fi/static/metadata/idp-metadata.xml`). Verify and refresh "
+        "it when the IdP rolls its certificate.",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_SUOMIFI_ENTITY_ID",
+        "Our SP entity id towards Suomi.fi. Empty means `$LUVAT_PUBLIC_URL/saml/suomifi/"
+        "metadata/` (the URL where our metadata is published).",
+        default="",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_SUOMIFI_LOA",
+        "Level of assurance requested from Suomi.fi (AuthnContextClassRef), e.g. "
+        "`http://ftn.ficora.fi/2017/loa3` (high) or `http://ftn.ficora.fi/2017/loa2` "
+        "(substantial); a log-in below it is refused. In the Suomi.fi test environment, whose "
+        "test methods report `urn:oid:1.2.246.517.3002.110.999`, set that value. The level "
+        "the IdP reports is recorded at every log-in.",
+        default="http://ftn.ficora.fi/2017/loa3",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_VIRTU_IDP_METADATA",
+        "Local copy of the Virtu IdP metadata (state officials).",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_VIRTU_ENTITY_ID",
+        "Our SP entity id towards Virtu. Empty means `$LUVAT_PUBLIC_URL/saml/virtu/metadata/`.",
+        default="",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_VIRTU_ENTITLEMENT_PREFIX",
+        "Virtu `virtuPersonEntitlement` values starting with this prefix grant roles at "
+        "log-in: `<prefix>official:<AUTHORITY_CODE>` and `<prefix>authority-admin:<CODE>`.",
+        default="luvat:",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_TEST_IDP_ACCESS_CODE",
+        "Optional shared code that the test identity provider asks for (e.g. on a public "
+        "test server). Empty: no code. Failed attempts are throttled.",
+        default="",
+        kind="secret",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SESSION_IDLE_MINUTES",
+        "A session ends after this many minutes without requests.",
+        default="30",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_LOGIN_MAX_FAILURES",
+        "Failed log-in attempts (admin password, test IdP code) allowed per user name and per "
+        "address before the log-in is locked for `LUVAT_LOGIN_LOCKOUT_MINUTES`.",
+        default="5",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_LOGIN_LOCKOUT_MINUTES",
+        "How long a log-in stays locked after too many failures.",
+        default="15",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_MANDATES_BACKEND",
+        "Where the companies a person may act for come from: `suomifi` (Suomi.fi "
+        "e-Authorizations) or `local` (the stand-in table edited in the admin; demo and tests).",
+        default="local",
+        production_default="suomifi",
+        choices=("local", "suomifi"),
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_MANDATE_CACHE_SECONDS",
+        "How long a person's list of companies is reused for reading. Every write re-checks "
+        "the mandate from the source.",
+        default="300",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_URL",
+        "Suomi.fi e-Authorizations base URL (`https://asiointivaltuustarkastus.test.suomi.fi`, "
+        "`…qa.suomi.fi` or `https://asiointivaltuustarkastus.suomi.fi`).",
+        default="https://asiointivaltuustarkastus.test.suomi.fi",
+        kind="url",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_CLIENT_ID",
+        "Our e-Authorizations client id (8 characters, from the Digital and Population Data "
+        "Services Agency).",
+        default="",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_API_KEY",
+        "The e-Authorizations API key: signs every request (HMAC-SHA256 header).",
+        default="",
+        kind="secret",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_OAUTH_PASSWORD",
+        "The e-Authorizations OAuth password, used when exchanging the authorisation code.",
+        default="",
+        kind="secret",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_ROLES",
+        "Organisation role codes from e-Authorizations that let a person act for the company "
+        "(e.g. TJ managing director, NIMKO sole signatory). Incomplete role data never counts.",
+        default="TJ,TIL,ELI,S,IS,NIMKO",
+        kind="list",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_COMPANY_REGISTER",
+        "Company register backend: `ytj` (the open data API of the Finnish Patent and "
+        "Registration Office, v3) or `local` (a stand-in with demo companies).",
+        default="local",
+        production_default="ytj",
+        choices=("local", "ytj"),
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_YTJ_URL",
+        "Base URL of the YTJ open data API v3.",
+        default="https://avoindata.prh.fi/opendata-ytj-api/v3",
+        kind="url",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_HTTP_TIMEOUT_SECONDS",
+        "Timeout of calls to national services (company register, e-Authorizations).",
+        default="10",
+        kind="float",
+        group="Identity and access",
+    ),
+    Variable(
         "LUVAT_LOG_FORMAT",
         "Log output: `console` (readable) or `json` (one JSON object per line).",
         default="console",
@@ -342,7 +524,7 @@ def render_markdown() -> str:
             lines.append("")
             lines.append(var.help)
             lines.append("")
-            if var.kind == "secret":
+            if var.kind == "secret" and var.default:
                 lines.append("- Default: a development value (refused in production)")
             else:
                 lines.append(f"- Default: `{var.default}`" if var.default else "- Default: empty")

@@ -1,9 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from luvat.config.api import api
 from luvat.supervision.feed import calendar_feed
+from luvat.identity import views as identity_views
 from luvat.web import health, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,11 +13,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
+    # Addresses registered at national services stay the same in every language.
+    path("saml/", include("luvat.identity.saml.urls")),
+    path(
+        "identity/mandates/callback/",
+        identity_views.mandates_callback,
+        name="mandates-callback",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("", include("luvat.identity.urls")),
     prefix_default_language=True,
 )
 

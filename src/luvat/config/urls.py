@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from luvat.config.api import api
-from luvat.supervision.feed import calendar_feed
 from luvat.identity import views as identity_views
+from luvat.supervision.feed import calendar_feed
 from luvat.web import health, views
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -4,6 +4,8 @@ luvat serve [--host H] [--port P] [--no-worker]   web server (+ in-process worke
 luvat worker [--once]                             background worker
 luvat migrate                                     apply database migrations
 luvat load-demo                                   load demo data (idempotent)
+luvat load-catalogue [--directory D]              load the catalogue data files (idempotent)
+luvat import-ptv FILE                             import services from a PTV JSON export
 luvat check                                       configuration sanity check
 luvat config-docs [--write]                       docs/configuration.md
 luvat openapi [--write]                           docs/openapi.json
@@ -18,8 +20,13 @@ import sys
 from luvat.config.env import ConfigError
 
 # Commands that cannot do anything without a database connection.
-NEEDS_DATABASE = {"serve", "worker", "migrate", "load_demo"}
-ALIASES = {"load-demo": "load_demo", "config-docs": "config_docs"}
+NEEDS_DATABASE = {"serve", "worker", "migrate", "load_demo", "load_catalogue", "import_ptv"}
+ALIASES = {
+    "load-demo": "load_demo",
+    "config-docs": "config_docs",
+    "load-catalogue": "load_catalogue",
+    "import-ptv": "import_ptv",
+}
 
 
 def fail(message: str) -> None:

@@ -74,6 +74,15 @@ class AuthorityKind(models.TextChoices):
     FOOD_AUTHORITY = "food_authority", _("Finnish Food Authority")
     LEADER_GROUP = "leader_group", _("Leader group")
     SELF = "self", _("kept by the operator itself")
+    VITALITY_CENTRE = "vitality_centre", _("vitality centre (elinvoimakeskus)")
+
+
+class Origin(models.TextChoices):
+    """Where a catalogue row came from: ``load-catalogue`` only removes what it loaded."""
+
+    FILES = "files", _("catalogue data files")
+    PTV = "ptv", _("service catalogue (PTV) import")
+    ADMIN = "admin", _("entered in the admin")
 
 
 class Authority(TranslatedNameMixin):
@@ -103,6 +112,9 @@ class Authority(TranslatedNameMixin):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="predecessors",
+    )
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.ADMIN
     )
 
     class Meta:
@@ -234,6 +246,9 @@ class Service(TranslatedNameMixin):
     )
     ptv_id = models.CharField(_("service catalogue (PTV) id"), max_length=64, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.ADMIN
+    )
 
     class Meta:
         verbose_name = _("service")
@@ -313,6 +328,9 @@ class ServicePackage(TranslatedNameMixin):
     rules = models.JSONField(_("rules"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.ADMIN
+    )
 
     class Meta:
         verbose_name = _("service package")

@@ -18,7 +18,7 @@ The stored result (``Assessment.result``, returned by ``assessment_result(public
     }
     Item = {
       "service": {"code", "name", "kind", "description", "legal_basis", "source_url",
-                  "joining_mode", "redirect_url"},
+                  "joining_mode", "redirect_url", "authority_kind", "authority_resolution"},
       "tier": "definitely" | "possibly",
       "reasons": [{"text": str, "legal_basis": str}],   # every matching rule, answers filled in
       "authority": {"code", "name", "kind", "phone", "email", "visiting_address",
@@ -252,6 +252,8 @@ def _item(
             "source_url": service.source_url,
             "joining_mode": service.joining_mode,
             "redirect_url": service.redirect_url,
+            "authority_kind": service.authority_kind,
+            "authority_resolution": service.authority_resolution,
         },
         "tier": need.tier,
         "reasons": [

@@ -130,6 +130,11 @@ class Authority(TranslatedNameMixin):
     def service_hours(self) -> str:
         return localized(self, "service_hours")
 
+    @property
+    def is_former(self) -> bool:
+        """No longer valid today (reorganised away)."""
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until

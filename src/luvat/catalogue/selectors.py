@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from luvat.catalogue.models import Authority, AuthorityResolution, Service
@@ -30,3 +30,44 @@ def resolve_authority(
         if local is not None:
             return local
     return candidates.filter(nationwide=True).order_by("code").first()
+
+
+def authority_search(
+    *,
+    query: str = "",
+    kind: str = "",
+    municipality_code: str = "",
+    include_former: bool = False,
+    on: date | None = None,
+) -> QuerySet[Authority]:
+    """Authorities matching a name (any language or code), kind and municipality served.
+
+    Without ``include_former`` only authorities valid ``on`` (today) are listed. A
+    municipality matches the authorities serving it, nationwide ones included.
+    """
+    authorities = Authority.objects.all()
+    if not include_former:
+        authorities = authorities.filter(Authority.valid_on_q(on or timezone.localdate()))
+    for word in query.split():
+        authorities = authorities.filter(
+            Q(name_fi__icontains=word)
+            | Q(name_sv__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(code__icontains=word)
+        )
+    if kind:
+        authorities = authorities.filter(kind=kind)
+    if municipality_code:
+        served = Authority.objects.filter(municipalities__code=municipality_code).values("pk")
+        authorities = authorities.filter(Q(nationwide=True) | Q(pk__in=served))
+    return authorities.select_related("successor").order_by("name_fi", "code")
+
+
+def authority_detail(code: str) -> Authority | None:
+    """One authority with its area served, successor and predecessors (3 queries)."""
+    return (
+        Authority.objects.select_related("successor")
+        .prefetch_related("municipalities", "predecessors")
+        .filter(code=code)
+        .first()
+    )

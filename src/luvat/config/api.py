@@ -18,3 +18,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+
+from luvat.assessment.api import router as assessment_router  # noqa: E402
+from luvat.catalogue.api import router as authority_router  # noqa: E402
+
+api.add_router("/", assessment_router)
+api.add_router("/authorities", authority_router)

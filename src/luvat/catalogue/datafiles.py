@@ -24,6 +24,8 @@ from luvat.catalogue.models import AuthorityKind, AuthorityResolution
 from luvat.catalogue.schemas import SCHEMAS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# LibYAML when PyYAML was built with it (the wheels are), else the pure-Python parser.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path_ = tuple[str | int, ...]
 
 
@@ -91,14 +93,17 @@ def catalogue_files(directory: Path) -> list[Path]:
 def _parse(path: Path, directory: Path, problems: list[Problem]) -> SourceFile | None:
     name = str(path.relative_to(directory.parent))
     text = path.read_text(encoding="utf-8")
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506  (SafeLoader)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problems.append(Problem(name, line, f"not valid YAML: {exc}"))
         return None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or root is None:
         problems.append(Problem(name, 1, "a catalogue file is a mapping with a `kind`"))
         return None

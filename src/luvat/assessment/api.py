@@ -9,6 +9,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from luvat.assessment.models import Assessment
@@ -98,7 +99,7 @@ def get_questionnaire(request: HttpRequest, code: str) -> dict[str, Any]:
     response={201: AssessmentOut},
     summary="Run a package's rules on answers and store the result",
 )
-def create_assessment(request: HttpRequest, payload: AssessmentIn) -> tuple[int, dict[str, Any]]:
+def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
     package = package_by_code(payload.package)
     if package is None:
         raise ApiProblem(
@@ -140,7 +141,7 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> tuple[int,
                 field=errors[0]["field"],
                 errors=errors,
             ) from exc
-    return 201, _assessment_out(assessment)
+    return Status(201, _assessment_out(assessment))
 
 
 @router.get("/assessments/{public_id}", response=AssessmentOut, summary="A stored assessment")

@@ -9,6 +9,7 @@ file and line; nothing is written to the database here.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -138,14 +139,23 @@ def _items(sources: list[SourceFile], kind: str) -> Iterator[tuple[SourceFile, i
                 yield source, index, item
 
 
+_checked: dict[str, CatalogueData] = {}
+
+
 def read_catalogue(directory: Path = DATA_DIR) -> CatalogueData:
-    """Parse and check every file under ``directory``; raise CatalogueInvalid on problems."""
+    """Parse and check every file under ``directory``; raise CatalogueInvalid on problems.
+
+    A catalogue already checked in this process (same bytes) is not checked again.
+    """
     problems: list[Problem] = []
     paths = catalogue_files(directory)
     digest = hashlib.sha256()
     for path in paths:
         digest.update(str(path.relative_to(directory)).encode())
         digest.update(path.read_bytes())
+    cached = _checked.get(digest.hexdigest())
+    if cached is not None:
+        return copy.deepcopy(cached)
     sources = [s for p in paths if (s := _parse(p, directory, problems)) is not None]
     if problems:
         raise CatalogueInvalid(problems)
@@ -153,6 +163,7 @@ def read_catalogue(directory: Path = DATA_DIR) -> CatalogueData:
     _Checker(catalogue, sources, problems).run()
     if problems:
         raise CatalogueInvalid(problems)
+    _checked[catalogue.checksum] = copy.deepcopy(catalogue)
     return catalogue
 
 

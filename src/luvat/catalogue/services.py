@@ -77,6 +77,14 @@ def _upsert(
 
 
 def _set_m2m(manager: Any, wanted: list[Any], tally: _Tally, code: str) -> None:
+    if tally.status.get(code) == "created":
+        # A new row has no links yet: insert them in one statement.
+        through = manager.through
+        source, target = manager.source_field_name, manager.target_field_name
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": manager.instance.pk, f"{target}_id": w.pk}) for w in wanted]
+        )
+        return
     if {obj.pk for obj in manager.all()} != {obj.pk for obj in wanted}:
         manager.set(wanted)
         tally.touched(code)
@@ -95,8 +103,23 @@ def _delete_unused(queryset: models.QuerySet[Any], tally: _Tally) -> None:
 def _load_municipalities(data: CatalogueData, changes: dict[str, _Tally]) -> dict[str, Municipality]:
     counter = changes["municipalities"]
     existing = {m.code: m for m in Municipality.objects.all()}
-    loaded = {}
+    new = [item for item in data.municipalities if item["code"] not in existing]
+    loaded: dict[str, Municipality] = {}
+    created = Municipality.objects.bulk_create(
+        [
+            Municipality(code=i["code"], name_fi=i["fi"], name_sv=i.get("sv", ""),
+                         name_en=i.get("en", ""))
+            for i in new
+        ]
+    )
+    if created and created[0].pk is None:  # a backend that does not return keys
+        created = list(Municipality.objects.filter(code__in=[i["code"] for i in new]))
+    for municipality in created:
+        counter.status[municipality.code] = "created"
+        loaded[municipality.code] = municipality
     for item in data.municipalities:
+        if counter.status.get(item["code"]) == "created":
+            continue
         values = {"name_fi": item["fi"], "name_sv": item.get("sv", ""), "name_en": item.get("en", "")}
         loaded[item["code"]] = _upsert(Municipality, existing, item["code"], values, counter)
     _delete_unused(Municipality.objects.exclude(code__in=loaded), counter)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -241,7 +242,7 @@ def _as_choices(question: Question, value: Any) -> list[str]:
     return sorted(set(value), key=order.index)
 
 
-def _as_municipality(value: Any, municipalities: set[str]) -> str:
+def _as_municipality(value: Any, municipalities: Container[str]) -> str:
     if not isinstance(value, str) or value.strip() not in municipalities:
         raise _Invalid("unknown_municipality", _("Choose a municipality from the list."))
     return value.strip()
@@ -252,7 +253,7 @@ def _is_blank(value: Any) -> bool:
 
 
 def clean_answer(
-    question: Question, value: Any, *, today: date, municipalities: set[str], from_form: bool
+    question: Question, value: Any, *, today: date, municipalities: Container[str], from_form: bool
 ) -> Any:
     """One answer in its canonical JSON form, or raise _Invalid."""
     if question.type == "yes_no":
@@ -273,7 +274,7 @@ def clean_answers(
     raw: dict[str, Any],
     *,
     today: date,
-    municipalities: set[str] | None = None,
+    municipalities: Container[str] | None = None,
     from_form: bool = False,
     require_complete: bool = True,
 ) -> CleanAnswers:
@@ -309,8 +310,15 @@ def clean_answers(
     return result
 
 
-def municipality_codes() -> set[str]:
-    return set(Municipality.objects.values_list("code", flat=True))
+class _CataloguedMunicipalities:
+    """``code in municipalities`` asks the database, one small query per municipality answer."""
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and Municipality.objects.filter(code=code).exists()
+
+
+def municipality_codes() -> Container[str]:
+    return _CataloguedMunicipalities()
 
 
 def evaluate_rules(package: CompiledPackage, values: dict[str, Any]) -> list[PackageRule]:

@@ -72,11 +72,14 @@ class _Need:
 
 
 def _needs(compiled: CompiledPackage, matches: list[PackageRule]) -> dict[str, _Need]:
+    dependencies = Prefetch(
+        "depends_on", queryset=Service.objects.only("id", "code", "name_fi", "name_sv", "name_en")
+    )
     services = {
         s.code: s
-        for s in Service.objects.filter(code__in={r.service for r in matches}).prefetch_related(
-            "depends_on"
-        )
+        for s in Service.objects.filter(code__in={r.service for r in matches})
+        .defer("form_schema", "shared_data_mapping", "attachments")
+        .prefetch_related(dependencies)
     }
     needs: dict[str, _Need] = {}
     for rule in matches:

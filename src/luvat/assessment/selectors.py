@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from luvat.assessment.models import Assessment
-from luvat.catalogue.models import Municipality, ServicePackage
+from luvat.catalogue.models import Municipality, Service, ServicePackage
 
 
 def packages_active() -> QuerySet[ServicePackage]:
@@ -17,7 +17,8 @@ def packages_active() -> QuerySet[ServicePackage]:
 
 def package_by_code(code: str) -> ServicePackage | None:
     """An active package with its services prefetched, or None."""
-    return packages_active().prefetch_related("services").filter(code=code).first()
+    services = Prefetch("services", queryset=Service.objects.only("id", "code"))
+    return packages_active().prefetch_related(services).filter(code=code).first()
 
 
 def assessment_by_public_id(public_id: UUID | str) -> Assessment | None:

@@ -9,10 +9,17 @@ from luvat.audit.models import AuditEvent
 
 FUTURE = (timezone.localdate() + timedelta(days=200)).isoformat()
 EVENT = {
-    "municipality": "837", "start_date": FUTURE, "public_event": True,
-    "small_and_harmless": False, "attendance": 800, "hazards": ["fireworks"],
-    "fireworks_by_licensed_firm": True, "amplified_noise": True,
-    "noise_several_municipalities": False, "sells_food": "vendors", "serves_alcohol": False,
+    "municipality": "837",
+    "start_date": FUTURE,
+    "public_event": True,
+    "small_and_harmless": False,
+    "attendance": 800,
+    "hazards": ["fireworks"],
+    "fireworks_by_licensed_firm": True,
+    "amplified_noise": True,
+    "noise_several_municipalities": False,
+    "sells_food": "vendors",
+    "serves_alcohol": False,
     "structures": False,
 }
 
@@ -35,7 +42,14 @@ def test_questionnaire_has_conditions_and_help(client, catalogue):
     questions = {q["id"]: q for q in response.json()["questions"]}
     assert questions["small_and_harmless"]["show_if"] == {"==": [{"var": "public_event"}, True]}
     assert questions["attendance"]["help"]["en"]
-    assert {q["type"] for q in questions.values()} >= {"yes_no", "number", "date", "choice", "multi_choice", "municipality"}
+    assert {q["type"] for q in questions.values()} >= {
+        "yes_no",
+        "number",
+        "date",
+        "choice",
+        "multi_choice",
+        "municipality",
+    }
     assert client.get("/api/v1/packages/nope/questionnaire").status_code == 404
 
 
@@ -44,14 +58,21 @@ def test_an_assessment_is_stored_and_retrievable(client, catalogue):
     assert response.status_code == 201, response.json()
     body = response.json()
     definitely = {i["service"]["code"]: i for i in body["result"]["definitely"]}
-    assert set(definitely) == {"public-event-notification", "event-rescue-plan", "noise-notification", "fireworks-display-notification"}
+    assert set(definitely) == {
+        "public-event-notification",
+        "event-rescue-plan",
+        "noise-notification",
+        "fireworks-display-notification",
+    }
     assert definitely["event-rescue-plan"]["authority"]["code"] == "TRE-RESCUE"
     assert definitely["noise-notification"]["authority"]["code"] == "TRE-ENV"
     assert "800 people" in definitely["event-rescue-plan"]["reasons"][0]["text"]
     stored = client.get(f"/api/v1/assessments/{body['id']}").json()
     assert stored["result"] == body["result"] == assessment_result(body["id"])
     assert stored["answers"]["attendance"] == 800
-    assert AuditEvent.objects.filter(action="assessment.create", target_id=str(Assessment.objects.get().pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="assessment.create", target_id=str(Assessment.objects.get().pk)
+    ).exists()
 
 
 def test_unknown_assessment_is_404(client, catalogue):
@@ -81,13 +102,19 @@ def test_bad_answers_are_422_naming_the_field(client, catalogue, change, field, 
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["type"] == "/problems/invalid-answers"
-    assert {"field": field, "code": code} in [{"field": e["field"], "code": e["code"]} for e in body["errors"]]
+    assert {"field": field, "code": code} in [
+        {"field": e["field"], "code": e["code"]} for e in body["errors"]
+    ]
     assert not Assessment.objects.exists()
 
 
 def test_error_messages_follow_the_language(client, catalogue):
-    fi = post(client, {"package": "event", "answers": {**EVENT, "attendance": -1}, "language": "fi"}).json()
-    sv = post(client, {"package": "event", "answers": {**EVENT, "attendance": -1}, "language": "sv"}).json()
+    fi = post(
+        client, {"package": "event", "answers": {**EVENT, "attendance": -1}, "language": "fi"}
+    ).json()
+    sv = post(
+        client, {"package": "event", "answers": {**EVENT, "attendance": -1}, "language": "sv"}
+    ).json()
     assert fi["errors"][0]["message"] != sv["errors"][0]["message"]
 
 
@@ -106,10 +133,22 @@ def test_hidden_questions_are_ignored(client, catalogue):
     assert "small_and_harmless" not in response.json()["answers"]
 
 
-@pytest.mark.parametrize("package", ["event", "industrial-plant-change", "mine-supervision", "social-health-company", "renewable-energy", "rural-investment"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "event",
+        "industrial-plant-change",
+        "mine-supervision",
+        "social-health-company",
+        "renewable-energy",
+        "rural-investment",
+    ],
+)
 def test_every_package_runs_over_the_api(client, catalogue, package, settings):
     from tests.assessment.answers import valid_answers
 
-    response = post(client, {"package": package, "answers": valid_answers(package, FUTURE), "language": "sv"})
+    response = post(
+        client, {"package": package, "answers": valid_answers(package, FUTURE), "language": "sv"}
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["result"]["language"] == "sv"

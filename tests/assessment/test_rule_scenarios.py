@@ -1,7 +1,6 @@
 """The catalogue maintainers' rule test table: every scenario of every package."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 import yaml
@@ -27,8 +26,12 @@ def test_every_package_ships_at_least_eight_scenarios(catalogue):
         table = yaml.safe_load(path.read_text(encoding="utf-8"))
         counts[table["package"]] = len(table["scenarios"])
     assert set(counts) == {
-        "event", "industrial-plant-change", "mine-supervision", "social-health-company",
-        "renewable-energy", "rural-investment",
+        "event",
+        "industrial-plant-change",
+        "mine-supervision",
+        "social-health-company",
+        "renewable-energy",
+        "rural-investment",
     }
     assert min(counts.values()) >= 8, counts
 
@@ -36,8 +39,11 @@ def test_every_package_ships_at_least_eight_scenarios(catalogue):
 @pytest.mark.parametrize(("table", "scenario"), list(_scenarios()))
 def test_scenario(catalogue, table, scenario):
     package = package_by_code(table["package"])
+    assert package is not None
     answers = {**table["base"], **scenario["answers"]}
-    today = table["today"] if isinstance(table["today"], date) else date.fromisoformat(table["today"])
+    today = (
+        table["today"] if isinstance(table["today"], date) else date.fromisoformat(table["today"])
+    )
     result = assessment_create(
         package=package, answers=answers, language="en", actor=Actor.anonymous(), today=today
     ).result

@@ -69,7 +69,10 @@ def test_errors_are_announced_next_to_fields(live_server, page, loaded):
     page.goto(f"{live_server.url}/en/assessment/event/")
     page.fill("#q-attendance", "lots")
     page.get_by_role("button", name="Continue").click()
-    assert " ".join(page.locator("#q-attendance-error").inner_text().split()) == "Error: Enter a number."
+    assert (
+        " ".join(page.locator("#q-attendance-error").inner_text().split())
+        == "Error: Enter a number."
+    )
     assert page.get_attribute("#q-attendance", "aria-invalid") == "true"
     assert page.locator(".error-summary a[href='#q-attendance']").count() == 1
     assert axe_violations(page) == []
@@ -77,6 +80,11 @@ def test_errors_are_announced_next_to_fields(live_server, page, loaded):
 
 @pytest.mark.parametrize("language", ["fi", "en"])
 def test_directory_and_package_pages_are_accessible(live_server, page, loaded, language):
-    for path in ("assessment/", "authorities/?municipality=091", "authorities/HKI-RESCUE/", "authorities/AVI-PSAVI/"):
+    for path in (
+        "assessment/",
+        "authorities/?municipality=091",
+        "authorities/HKI-RESCUE/",
+        "authorities/AVI-PSAVI/",
+    ):
         page.goto(f"{live_server.url}/{language}/{path}")
         assert axe_violations(page) == [], path

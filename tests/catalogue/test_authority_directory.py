@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
+from luvat.assessment.results import authorities_for
 from luvat.catalogue.models import Authority, Service
 from luvat.catalogue.selectors import authority_search, resolve_authority
-from luvat.assessment.results import authorities_for
 
 
 def test_search_by_municipality_kind_and_name(client, catalogue, django_assert_num_queries):
@@ -27,7 +27,9 @@ def test_former_authorities_are_hidden_unless_asked(client, catalogue):
     assert {a["successor"] for a in items} == {"LVV"}
 
 
-def test_authority_detail_has_contacts_area_and_history(client, catalogue, django_assert_num_queries):
+def test_authority_detail_has_contacts_area_and_history(
+    client, catalogue, django_assert_num_queries
+):
     with django_assert_num_queries(3):
         body = client.get("/api/v1/authorities/LVV").json()
     assert body["valid_from"] == "2026-01-01"
@@ -44,7 +46,9 @@ def test_bad_filters_are_422(client, catalogue):
 
 
 def test_directory_pages(client, catalogue):
-    page = client.get("/fi/authorities/", {"municipality": "837", "kind": "rescue"}).content.decode()
+    page = client.get(
+        "/fi/authorities/", {"municipality": "837", "kind": "rescue"}
+    ).content.decode()
     assert "Pirkanmaan pelastuslaitos" in page and "Helsingin kaupungin pelastuslaitos" not in page
     page = client.get("/en/authorities/AVI-PSAVI/").content.decode()
     assert "Permit and Supervision Agency" in page  # successor named
@@ -57,7 +61,8 @@ def test_resolution_follows_validity_dates(catalogue):
     service = Service.objects.get(code="alcohol-serving-permit")
     service.authority_kind = "avi"
     service.authority_resolution = "site_municipality"
-    assert resolve_authority(service=service, municipality_code="091", on=date(2025, 6, 1)).code == "AVI-ESAVI"
+    authority = resolve_authority(service=service, municipality_code="091", on=date(2025, 6, 1))
+    assert authority is not None and authority.code == "AVI-ESAVI"
     assert resolve_authority(service=service, municipality_code="091", on=date(2026, 6, 1)) is None
 
 

@@ -18,7 +18,9 @@ def test_a_page_export_updates_creates_and_skips(catalogue):
     assert report.updated == ["public-event-notification"]
     assert report.created == ["ptv-0a6b94a5-3f27-4c71-9c8e-5a3f1d2b7c10"]
     assert dict(report.skipped) == {
-        "5d7e2c19-8b4a-4f0e-9d63-1a2b3c4d5e6f": "the responsible organisation is not a catalogued authority",
+        "5d7e2c19-8b4a-4f0e-9d63-1a2b3c4d5e6f": (
+            "the responsible organisation is not a catalogued authority"
+        ),
         "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b": "publishing status Draft",
     }
     updated = Service.objects.get(code="public-event-notification")

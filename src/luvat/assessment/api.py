@@ -150,6 +150,3 @@ def get_assessment(request: HttpRequest, public_id: str) -> dict[str, Any]:
     if assessment is None:
         raise ApiProblem(status=404, slug="not-found", detail="No such assessment.")
     return _assessment_out(assessment)
-
-
-

@@ -19,8 +19,10 @@ def form_answers(package: CompiledPackage, data: QueryDict) -> dict[str, Any]:
             values = [v for v in data.getlist(question.id) if v]
             if values:
                 raw[question.id] = values
-        elif data.get(question.id, "").strip():
-            raw[question.id] = data[question.id].strip()
+        else:
+            value = data.get(question.id, "")
+            if isinstance(value, str) and value.strip():
+                raw[question.id] = value.strip()
     return raw
 
 

@@ -350,4 +350,3 @@ def _number_text(value: float, language: str) -> str:
 def option_label(question: Question, value: str, language: str) -> str:
     option = next((o for o in question.options if o.value == value), None)
     return (option.label.get(language) or option.label["fi"]) if option else value
-

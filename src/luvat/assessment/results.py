@@ -38,6 +38,7 @@ The stored result (``Assessment.result``, returned by ``assessment_result(public
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -139,7 +140,7 @@ def authorities_for(
     return resolved
 
 
-def _resolve(service: Service, code: str, candidates: list[Authority]) -> Authority | None:
+def _resolve(service: Service, code: str, candidates: Sequence[Authority]) -> Authority | None:
     if service.authority_resolution == AuthorityResolution.NONE:
         return None
     of_kind = [a for a in candidates if a.kind == service.authority_kind]

@@ -13,15 +13,38 @@ from typing import Any
 from luvat.assessment.questionnaire import CompiledPackage, Question
 from luvat.catalogue.logic import data_handle, holds
 
-INTERESTING_NUMBERS = (0, 1, 5, 8, 10, 50, 199, 200, 299, 300, 499, 500, 2000, 4000, 5000,
-                       7000, 10000, 20000, 40000, 50000, 550000)
+INTERESTING_NUMBERS = (
+    0,
+    1,
+    5,
+    8,
+    10,
+    50,
+    199,
+    200,
+    299,
+    300,
+    499,
+    500,
+    2000,
+    4000,
+    5000,
+    7000,
+    10000,
+    20000,
+    40000,
+    50000,
+    550000,
+)
 
 
 def _number(question: Question, rng: random.Random) -> int | float:
     low = question.minimum if question.minimum is not None else 0
     high = question.maximum if question.maximum is not None else 1_000_000
     candidates = [n for n in INTERESTING_NUMBERS if low <= n <= high]
-    value: int | float = rng.choice(candidates) if candidates and rng.random() < 0.7 else rng.uniform(low, high)
+    value: int | float = (
+        rng.choice(candidates) if candidates and rng.random() < 0.7 else rng.uniform(low, high)
+    )
     return int(value) if question.integer else value
 
 
@@ -41,7 +64,9 @@ def random_answers(
         elif question.type == "number":
             value = _number(question, rng)
         elif question.type == "date":
-            value = (today + timedelta(days=rng.randint(0 if question.future else -30, 400))).isoformat()
+            value = (
+                today + timedelta(days=rng.randint(0 if question.future else -30, 400))
+            ).isoformat()
         elif question.type == "choice":
             value = rng.choice(question.options).value
         elif question.type == "multi_choice":

@@ -208,7 +208,9 @@ class _Checker:
         self.catalogue.services = [item for _, _, item in services.values()]
         self.catalogue.packages = [source.data for source in packages]
 
-    def check_authorities(self, authorities: dict[str, Any], municipalities: dict[str, Any]) -> None:
+    def check_authorities(
+        self, authorities: dict[str, Any], municipalities: dict[str, Any]
+    ) -> None:
         for source, where, item in authorities.values():
             for i, code in enumerate(item.get("municipalities", [])):
                 if code not in municipalities:
@@ -231,7 +233,9 @@ class _Checker:
                 self.problem(source, (*where, "authority_kind"), f"unknown authority kind {kind!r}")
             elif resolution != AuthorityResolution.NONE and kind not in kinds_with_authority:
                 self.problem(
-                    source, (*where, "authority_kind"), f"no authority of kind {kind!r} is catalogued"
+                    source,
+                    (*where, "authority_kind"),
+                    f"no authority of kind {kind!r} is catalogued",
                 )
             for i, dependency in enumerate(item.get("depends_on", [])):
                 if dependency not in services:
@@ -301,11 +305,15 @@ class _Checker:
                 reads = self.check_expression(source, (*where, "show_if"), question["show_if"])
                 for unknown in sorted(reads - earlier):
                     self.problem(
-                        source, (*where, "show_if"), f"condition reads {unknown!r}, not an earlier question"
+                        source,
+                        (*where, "show_if"),
+                        f"condition reads {unknown!r}, not an earlier question",
                     )
             vocabulary_code = question.get("vocabulary")
             if vocabulary_code and vocabulary_code not in vocabulary:
-                self.problem(source, (*where, "vocabulary"), f"no shared-data field {vocabulary_code!r}")
+                self.problem(
+                    source, (*where, "vocabulary"), f"no shared-data field {vocabulary_code!r}"
+                )
             if "min" in question and "max" in question and question["min"] > question["max"]:
                 self.problem(source, (*where, "max"), "max is below min")
             earlier.add(question["id"])
@@ -313,7 +321,9 @@ class _Checker:
             where = ("rules", i)
             if rule["service"] not in data["services"]:
                 self.problem(
-                    source, (*where, "service"), f"service {rule['service']!r} is not in this package"
+                    source,
+                    (*where, "service"),
+                    f"service {rule['service']!r} is not in this package",
                 )
             reads = self.check_expression(source, (*where, "when"), rule["when"])
             for unknown in sorted(reads - earlier):

@@ -18,10 +18,12 @@ def expression_problems(expression: Any) -> list[str]:
     """Why ``expression`` is not a valid JSON Logic expression (empty when it is)."""
     try:
         diagnostics = ENGINE.check(expression)
-    except Exception as exc:  # noqa: BLE001  (the engine raises its own parse errors)
+    except Exception as exc:
         return [str(exc)]
     return [
-        f"{d['message']} (at {d['pointer'] or '/'})" for d in diagnostics if d["severity"] == "error"
+        f"{d['message']} (at {d['pointer'] or '/'})"
+        for d in diagnostics
+        if d["severity"] == "error"
     ]
 
 

@@ -60,9 +60,11 @@ def ptv_items(document: Any) -> list[dict[str, Any]]:
         items = [document]
     else:
         raise PtvFormatError("expected a service, a list of services or a page with itemList")
-    if not all(isinstance(item, dict) and "id" in item for item in items):
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and "id" in item for item in items
+    ):
         raise PtvFormatError("every service must be an object with an id")
-    return items
+    return [dict(item) for item in items]
 
 
 def _texts(entries: list[dict[str, Any]], *types: str) -> dict[str, str]:
@@ -148,7 +150,9 @@ def ptv_import(*, path: Path, actor: Actor) -> PtvReport:
             continue
         authority = _responsible(item)
         if authority is None:
-            report.skipped.append((ptv_id, "the responsible organisation is not a catalogued authority"))
+            report.skipped.append(
+                (ptv_id, "the responsible organisation is not a catalogued authority")
+            )
             continue
         kind = KINDS.get(str(item.get("type")))
         if kind is None:
@@ -159,7 +163,9 @@ def ptv_import(*, path: Path, actor: Actor) -> PtvReport:
             kind=kind,
             authority_kind=authority.kind,
             authority_resolution=(
-                AuthorityResolution.NATIONAL if authority.nationwide else AuthorityResolution.SITE_MUNICIPALITY
+                AuthorityResolution.NATIONAL
+                if authority.nationwide
+                else AuthorityResolution.SITE_MUNICIPALITY
             ),
             joining_mode=JoiningMode.REDIRECT,
             ptv_id=ptv_id,
@@ -168,6 +174,9 @@ def ptv_import(*, path: Path, actor: Actor) -> PtvReport:
         )
         report.created.append(service.code)
     audit_record(
-        actor=actor, action="catalogue.import_ptv", target=("file", path.name), details=report.summary()
+        actor=actor,
+        action="catalogue.import_ptv",
+        target=("file", path.name),
+        details=report.summary(),
     )
     return report

@@ -27,8 +27,6 @@ from luvat.catalogue.models import (
 )
 
 
-
-
 def _texts(item: dict[str, Any], key: str, field: str) -> dict[str, str]:
     texts = item.get(key) or {}
     return {f"{field}_{lang}": texts.get(lang, "") for lang in ("fi", "sv", "en")}
@@ -100,15 +98,18 @@ def _delete_unused(queryset: models.QuerySet[Any], tally: _Tally) -> None:
             tally.extra["kept_in_use"] += 1
 
 
-def _load_municipalities(data: CatalogueData, changes: dict[str, _Tally]) -> dict[str, Municipality]:
+def _load_municipalities(
+    data: CatalogueData, changes: dict[str, _Tally]
+) -> dict[str, Municipality]:
     counter = changes["municipalities"]
     existing = {m.code: m for m in Municipality.objects.all()}
     new = [item for item in data.municipalities if item["code"] not in existing]
     loaded: dict[str, Municipality] = {}
     created = Municipality.objects.bulk_create(
         [
-            Municipality(code=i["code"], name_fi=i["fi"], name_sv=i.get("sv", ""),
-                         name_en=i.get("en", ""))
+            Municipality(
+                code=i["code"], name_fi=i["fi"], name_sv=i.get("sv", ""), name_en=i.get("en", "")
+            )
             for i in new
         ]
     )
@@ -120,7 +121,11 @@ def _load_municipalities(data: CatalogueData, changes: dict[str, _Tally]) -> dic
     for item in data.municipalities:
         if counter.status.get(item["code"]) == "created":
             continue
-        values = {"name_fi": item["fi"], "name_sv": item.get("sv", ""), "name_en": item.get("en", "")}
+        values = {
+            "name_fi": item["fi"],
+            "name_sv": item.get("sv", ""),
+            "name_en": item.get("en", ""),
+        }
         loaded[item["code"]] = _upsert(Municipality, existing, item["code"], values, counter)
     _delete_unused(Municipality.objects.exclude(code__in=loaded), counter)
     return loaded
@@ -244,7 +249,9 @@ def _load_services(data: CatalogueData, changes: dict[str, _Tally]) -> dict[str,
     return loaded
 
 
-def _load_packages(data: CatalogueData, services: dict[str, Service], changes: dict[str, _Tally]) -> None:
+def _load_packages(
+    data: CatalogueData, services: dict[str, Service], changes: dict[str, _Tally]
+) -> None:
     counter = changes["packages"]
     existing = {p.code: p for p in ServicePackage.objects.prefetch_related("services")}
     codes = []
@@ -262,7 +269,9 @@ def _load_packages(data: CatalogueData, services: dict[str, Service], changes: d
         wanted = [services[code] for code in item["services"]]
         _set_m2m(package.services, wanted, counter, item["code"])
         codes.append(item["code"])
-    removed = ServicePackage.objects.filter(origin=Origin.FILES, active=True).exclude(code__in=codes)
+    removed = ServicePackage.objects.filter(origin=Origin.FILES, active=True).exclude(
+        code__in=codes
+    )
     counter.extra["removed"] += removed.update(active=False)
 
 

@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("", include("luvat.identity.urls")),
+    path("assessment/", include("luvat.assessment.urls")),
+    path("authorities/", include("luvat.catalogue.urls")),
     prefix_default_language=True,
 )
 

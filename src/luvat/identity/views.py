@@ -29,6 +29,7 @@ from luvat.identity.models import LoginMethod, Person
 from luvat.identity.policy import MandateMissing, actor_from_request, require_actor
 from luvat.identity.selectors import demo_people, official_roles_of
 from luvat.identity.services import person_login, sessions_end_all
+from luvat.web.views import error_page
 
 log = structlog.get_logger(__name__)
 TEST_LEVEL_OF_ASSURANCE = "urn:oid:1.2.246.517.3002.110.999"
@@ -166,7 +167,7 @@ def choose(request: HttpRequest) -> HttpResponse:
                     purpose="identity:choose",
                     outcome="denied",
                 )
-                return render(request, "403.html", status=403)
+                return error_page(request, 403)
             sessions.act_as_official(request, authority_code=data["authority_code"])
             audit_record(
                 actor=actor,
@@ -175,7 +176,7 @@ def choose(request: HttpRequest) -> HttpResponse:
             )
             return redirect(request.session.pop(NEXT, "") or reverse("identity:account"))
         if not is_admin:
-            return render(request, "403.html", status=403)
+            return error_page(request, 403)
         sessions.act_as_administrator(request)
         return redirect("admin:index")
     if request.method == "GET" and not (companies or roles or is_admin or unavailable):

@@ -1,6 +1,6 @@
 """Test-suite wide fixtures and the rule for tests that need a server.
 
-Tests marked ``postgres``, ``amqp`` or ``browser`` need something outside
+Tests marked ``postgres``, ``amqp``, ``browser`` or ``xmlsec`` need something outside
 Python. In the plain run (``python3 dev.py test``) they are skipped with a
 visible reason when it is missing. ``.ci/run`` sets LUVAT_TEST_REQUIRE to the
 ones that must be there, and then a missing one fails the test loudly.
@@ -27,6 +27,10 @@ def _missing(marker: str) -> str | None:
         return None if engine.endswith("postgresql") else "DATABASE_URL is not PostgreSQL"
     if marker == "amqp":
         return None if os.environ.get("LUVAT_AMQP_URL") else "LUVAT_AMQP_URL is not set"
+    if marker == "xmlsec":
+        if shutil.which("xmlsec1") is None:
+            return "the xmlsec1 program is not installed; apt-get install xmlsec1"
+        return None
     if marker == "browser":
         if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
             return f"Debian chromium is not installed ({CHROMIUM}); apt-get install chromium"
@@ -39,7 +43,7 @@ def _missing(marker: str) -> str | None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for marker in ("postgres", "amqp", "browser"):
+    for marker in ("postgres", "amqp", "browser", "xmlsec"):
         if item.get_closest_marker(marker) is None:
             continue
         reason = _missing(marker)

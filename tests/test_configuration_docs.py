@@ -11,6 +11,11 @@ def test_configuration_doc_is_current():
     )
 
 
+def test_variable_names_are_unique():
+    names = [var.name for var in VARIABLES]
+    assert sorted(names) == sorted(set(names))
+
+
 def test_every_variable_has_help_and_is_documented():
     text = DOC.read_text(encoding="utf-8")
     for var in VARIABLES:

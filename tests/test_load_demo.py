@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_load_demo_is_idempotent_and_keeps_user_changes(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert "demo accounts: 1 created" in out
+    assert "demo accounts: 13 created" in out
     assert f"{DEMO_ADMIN_USERNAME} (password" in out
 
     admin = get_user_model().objects.get(username=DEMO_ADMIN_USERNAME)
@@ -19,7 +19,7 @@ def test_load_demo_is_idempotent_and_keeps_user_changes(capsys):
     admin.save()
 
     call_command("load_demo")
-    assert "0 created, 1 already there" in capsys.readouterr().out
+    assert "0 created, 13 already there" in capsys.readouterr().out
     admin.refresh_from_db()
     assert admin.email == "changed-by-user@example.invalid"
     assert get_user_model().objects.filter(username=DEMO_ADMIN_USERNAME).count() == 1

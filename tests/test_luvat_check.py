@@ -52,6 +52,24 @@ def test_production_refuses_debug_demo_and_missing_database(tmp_path):
         assert code in result.stderr
 
 
+def production_identity_settings(tmp_path: Path) -> dict[str, str]:
+    """What production log-in needs: our SAML key pair, the IdP's metadata, e-Authorizations."""
+    from tests.identity.saml_idp import LocalIdp, make_key_pair
+
+    sp_key, sp_cert = make_key_pair(tmp_path, "sp")
+    idp = LocalIdp("suomifi", tmp_path, make_key_pair(tmp_path, "idp"))
+    return {
+        "LUVAT_PUBLIC_URL": "https://luvat.example",
+        "LUVAT_SAML_KEY_FILE": str(sp_key),
+        "LUVAT_SAML_CERT_FILE": str(sp_cert),
+        "LUVAT_SAML_SUOMIFI_IDP_METADATA": str(idp.metadata_path),
+        "LUVAT_EAUTH_CLIENT_ID": "luvat001",
+        "LUVAT_EAUTH_API_KEY": "k" * 32,
+        "LUVAT_EAUTH_OAUTH_PASSWORD": "p" * 32,
+    }
+
+
+@pytest.mark.xmlsec
 def test_production_with_sound_settings_passes(tmp_path):
     result = run_luvat(
         "check",
@@ -60,6 +78,7 @@ def test_production_with_sound_settings_passes(tmp_path):
         LUVAT_SECRET_KEY=GOOD_SECRET,
         DATABASE_URL="postgres://luvat@127.0.0.1:1/luvat",
         LUVAT_ALLOWED_HOSTS="luvat.example",
+        **production_identity_settings(tmp_path),
     )
     assert result.returncode == 0, result.stderr
 

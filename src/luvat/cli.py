@@ -4,9 +4,12 @@ luvat serve [--host H] [--port P] [--no-worker]   web server (+ in-process worke
 luvat worker [--once]                             background worker
 luvat migrate                                     apply database migrations
 luvat load-demo                                   load demo data (idempotent)
+luvat load-catalogue [--directory D]              load the catalogue data files (idempotent)
+luvat import-ptv FILE                             import services from a PTV JSON export
 luvat check                                       configuration sanity check
 luvat config-docs [--write]                       docs/configuration.md
 luvat openapi [--write]                           docs/openapi.json
+luvat api-key issue|revoke|list                   API keys of authority systems
 luvat simulate-authority --authority CODE [...]   stand-in authority system (HTTP or AMQP)
 luvat <django command> ...                        any other Django management command
 """
@@ -19,11 +22,14 @@ import sys
 from luvat.config.env import ConfigError
 
 # Commands that cannot do anything without a database connection.
-NEEDS_DATABASE = {"serve", "worker", "migrate", "load_demo"}
-ALIASES = {
-    "load-demo": "load_demo",
-    "config-docs": "config_docs",
-    "simulate-authority": "simulate_authority",
+NEEDS_DATABASE = {
+    "serve",
+    "worker",
+    "migrate",
+    "load_demo",
+    "load_catalogue",
+    "import_ptv",
+    "api_key",
 }
 
 
@@ -37,7 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return
-    command = ALIASES.get(args[0], args[0])
+    # `luvat load-demo` runs the Django command `load_demo`.
+    command = args[0].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luvat.config.settings")
     try:
         import django

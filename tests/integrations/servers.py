@@ -49,6 +49,7 @@ def running_recorder(status: int = 200) -> Iterator[tuple[Recorder, str]]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             return

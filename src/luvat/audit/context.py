@@ -12,6 +12,7 @@ from dataclasses import dataclass
 class RequestContext:
     request_id: str = ""
     ip: str = ""
+    x_road_client: str = ""
 
 
 _NONE = RequestContext()

@@ -63,3 +63,66 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("access events cannot be updated")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("access events cannot be deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("access events cannot be updated")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("access events cannot be updated")
+
+
+class AccessEvent(models.Model):
+    """One read of personal data or of a company's objects (the use and disclosure log).
+
+    ``subject_business_id`` is the company whose data was read, so that a customer can see
+    who has accessed their company's data; ``purpose`` names the view or endpoint.
+    """
+
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
+    actor_kind = models.CharField(_("actor kind"), max_length=32)
+    actor_ref = models.CharField(_("actor"), max_length=128, blank=True)
+    actor_label = models.CharField(_("actor name"), max_length=200, blank=True)
+    actor_organisation = models.CharField(_("actor's organisation"), max_length=64, blank=True)
+    subject_business_id = models.CharField(
+        _("company accessed"), max_length=9, blank=True, db_index=True
+    )
+    subject_person_ref = models.CharField(_("person accessed"), max_length=128, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    purpose = models.CharField(_("purpose or view"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=10, default="allowed")
+    x_road_client = models.CharField(_("X-Road client"), max_length=200, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access log")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_business_id", "occurred_at"]),
+            models.Index(fields=["actor_kind", "actor_ref", "occurred_at"]),
+            models.Index(fields=["object_type", "object_id", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        return f"{when} {self.actor_label or self.actor_ref} read {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("access events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("access events cannot be deleted")

@@ -9,7 +9,7 @@ from django.db import models
 
 from luvat.audit.actors import Actor
 from luvat.audit.context import current_request_context
-from luvat.audit.models import AuditEvent
+from luvat.audit.models import AccessEvent, AuditEvent
 
 Target = models.Model | tuple[str, object] | None
 
@@ -45,6 +45,40 @@ def audit_record(
         target_type=target_type,
         target_id=target_id,
         details=details or {},
+        request_id=context.request_id,
+        ip_address=context.ip or None,
+    )
+
+
+def access_record(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object = "",
+    purpose: str,
+    subject_business_id: str = "",
+    subject_person_ref: str = "",
+    outcome: str = "allowed",
+    x_road_client: str = "",
+) -> AccessEvent:
+    """Append one entry to the access log: ``actor`` read (or was refused) an object.
+
+    ``subject_business_id`` is the company whose data it is; ``purpose`` the view or endpoint
+    (e.g. ``"identity:access-log"``). Never pass a personal identity code in any field.
+    """
+    context = current_request_context()
+    return AccessEvent.objects.create(
+        actor_kind=str(actor.kind),
+        actor_ref=actor.ref,
+        actor_label=actor.label,
+        actor_organisation=actor.on_behalf_of,
+        subject_business_id=subject_business_id,
+        subject_person_ref=subject_person_ref,
+        object_type=object_type,
+        object_id=str(object_id),
+        purpose=purpose,
+        outcome=outcome,
+        x_road_client=x_road_client or context.x_road_client,
         request_id=context.request_id,
         ip_address=context.ip or None,
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from luvat.assessment.api import router as assessment_router
+from luvat.catalogue.api import router as authority_router
+from luvat.identity.api import router as identity_router
 from luvat.web.api_errors import install_problem_handlers
 
 api = NinjaAPI(
@@ -18,3 +21,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+
+api.add_router("/identity/", identity_router)
+api.add_router("/", assessment_router)
+api.add_router("/authorities", authority_router)

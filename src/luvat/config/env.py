@@ -100,15 +100,6 @@ VARIABLES: tuple[Variable, ...] = (
         group="Integrations",
     ),
     Variable(
-        "LUVAT_PUBLIC_URL",
-        "Address of this service as authority systems reach it, e.g. "
-        "`https://luvat.example.fi`; used in the links of delivered documents (status "
-        "events, attachment downloads).",
-        default="http://localhost:8000",
-        kind="url",
-        group="Integrations",
-    ),
-    Variable(
         "LUVAT_DELIVERY_MAX_ATTEMPTS",
         "Delivery attempts of one outbound message before it is dead-lettered for an "
         "administrator to look at.",
@@ -195,6 +186,106 @@ VARIABLES: tuple[Variable, ...] = (
         group="Web",
     ),
     Variable(
+        "LUVAT_PUBLIC_URL",
+        "The service's public address (scheme and host, no trailing slash), e.g. "
+        "`https://luvat.example.fi`. Links in e-mails, calendar feed addresses, SAML entity "
+        "ids, assertion consumer and logout URLs, the e-Authorizations return address and the "
+        "links in documents delivered to authority systems are built from it.",
+        default="http://localhost:8000",
+        production_default="",
+        kind="url",
+        group="Web",
+    ),
+    Variable(
+        "LUVAT_EMAIL_BACKEND",
+        "How notification e-mails leave: `console` prints them to the log output (demo and "
+        "development), `smtp` sends them through `LUVAT_SMTP_HOST`.",
+        default="console",
+        production_default="smtp",
+        choices=("console", "smtp"),
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_EMAIL_FROM",
+        "Sender address of notification e-mails.",
+        default="Luvat <noreply@luvat.example>",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_HOST",
+        "Host name of the SMTP server for `smtp` e-mail.",
+        default="localhost",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_PORT",
+        "Port of the SMTP server (587 for STARTTLS).",
+        default="587",
+        kind="int",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_USER",
+        "User name at the SMTP server; empty for none.",
+        default="",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_PASSWORD",
+        "Password at the SMTP server; empty for none.",
+        default="",
+        kind="secret",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SMTP_STARTTLS",
+        "Upgrade the SMTP connection with STARTTLS.",
+        default="true",
+        kind="bool",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_DISCUSSION_BACKEND",
+        "Where discussion messages are kept: `builtin` (in the service's own database) or "
+        "`zulip` (a Zulip server: a channel per project, a topic per thread).",
+        default="builtin",
+        choices=("builtin", "zulip"),
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_SITE",
+        "Address of the Zulip server, e.g. `https://chat.example.fi`, for the `zulip` backend.",
+        default="",
+        kind="url",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_EMAIL",
+        "E-mail address of the Zulip bot the service posts as.",
+        default="",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_API_KEY",
+        "API key of the Zulip bot.",
+        default="",
+        kind="secret",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_ZULIP_CHANNEL_PREFIX",
+        "Prefix of the Zulip channel names the service creates (one per project).",
+        default="luvat",
+        group="Discussion",
+    ),
+    Variable(
+        "LUVAT_SUPERVISION_REMINDER_DAYS",
+        "How many days before a supervision event the company is reminded of it.",
+        default="7",
+        kind="int",
+        group="Supervision",
+    ),
+    Variable(
         "LUVAT_WORKER_IN_PROCESS",
         "`luvat serve` also runs the background worker in a thread of the web process. "
         "Turn off when `luvat worker` runs as its own process.",
@@ -209,6 +300,185 @@ VARIABLES: tuple[Variable, ...] = (
         default="1.0",
         kind="float",
         group="Background worker",
+    ),
+    Variable(
+        "LUVAT_LOGIN_BACKENDS",
+        "Comma-separated log-in methods offered on the log-in page: `suomifi` (Suomi.fi "
+        "e-Identification, SAML), `virtu` (Virtu for state officials, SAML) and `test` (the "
+        "test identity provider with demo persons; refused by `luvat check` in production).",
+        default="test",
+        production_default="suomifi",
+        kind="list",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_KEY_FILE",
+        "PEM private key of our SAML service provider: signs authentication and logout "
+        "requests and decrypts encrypted assertions. Needed when `suomifi` or `virtu` is on.",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_CERT_FILE",
+        "PEM certificate of the key in `LUVAT_SAML_KEY_FILE`, published in our SP metadata.",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_SUOMIFI_IDP_METADATA",
+        "Local copy of the Suomi.fi e-Identification IdP metadata (test: "
+        "`https://testi.apro.tunnistus.fi/static/metadata/idp-metadata.xml`, production: "
+        "`https://tunnistus.suomi.fi/static/metadata/idp-metadata.xml`). Verify and refresh "
+        "it when the IdP rolls its certificate.",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_SUOMIFI_ENTITY_ID",
+        "Our SP entity id towards Suomi.fi. Empty means `$LUVAT_PUBLIC_URL/saml/suomifi/"
+        "metadata/` (the URL where our metadata is published).",
+        default="",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_SUOMIFI_LOA",
+        "Level of assurance requested from Suomi.fi (AuthnContextClassRef), e.g. "
+        "`http://ftn.ficora.fi/2017/loa3` (high) or `http://ftn.ficora.fi/2017/loa2` "
+        "(substantial); a log-in below it is refused. In the Suomi.fi test environment, whose "
+        "test methods report `urn:oid:1.2.246.517.3002.110.999`, set that value. The level "
+        "the IdP reports is recorded at every log-in.",
+        default="http://ftn.ficora.fi/2017/loa3",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_VIRTU_IDP_METADATA",
+        "Local copy of the Virtu IdP metadata (state officials).",
+        default="",
+        kind="path",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SAML_VIRTU_ENTITY_ID",
+        "Our SP entity id towards Virtu. Empty means `$LUVAT_PUBLIC_URL/saml/virtu/metadata/`.",
+        default="",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_VIRTU_ENTITLEMENT_PREFIX",
+        "Virtu `virtuPersonEntitlement` values starting with this prefix grant roles at "
+        "log-in: `<prefix>official:<AUTHORITY_CODE>` and `<prefix>authority-admin:<CODE>`.",
+        default="luvat:",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_TEST_IDP_ACCESS_CODE",
+        "Optional shared code that the test identity provider asks for (e.g. on a public "
+        "test server). Empty: no code. Failed attempts are throttled.",
+        default="",
+        kind="secret",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_SESSION_IDLE_MINUTES",
+        "A session ends after this many minutes without requests.",
+        default="30",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_LOGIN_MAX_FAILURES",
+        "Failed log-in attempts (admin password, test IdP code) allowed per user name and per "
+        "address before the log-in is locked for `LUVAT_LOGIN_LOCKOUT_MINUTES`.",
+        default="5",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_LOGIN_LOCKOUT_MINUTES",
+        "How long a log-in stays locked after too many failures.",
+        default="15",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_MANDATES_BACKEND",
+        "Where the companies a person may act for come from: `suomifi` (Suomi.fi "
+        "e-Authorizations) or `local` (the stand-in table edited in the admin; demo and tests).",
+        default="local",
+        production_default="suomifi",
+        choices=("local", "suomifi"),
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_MANDATE_CACHE_SECONDS",
+        "How long a person's list of companies is reused for reading. Every write re-checks "
+        "the mandate from the source.",
+        default="300",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_URL",
+        "Suomi.fi e-Authorizations base URL (`https://asiointivaltuustarkastus.test.suomi.fi`, "
+        "`…qa.suomi.fi` or `https://asiointivaltuustarkastus.suomi.fi`).",
+        default="https://asiointivaltuustarkastus.test.suomi.fi",
+        kind="url",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_CLIENT_ID",
+        "Our e-Authorizations client id (8 characters, from the Digital and Population Data "
+        "Services Agency).",
+        default="",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_API_KEY",
+        "The e-Authorizations API key: signs every request (HMAC-SHA256 header).",
+        default="",
+        kind="secret",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_OAUTH_PASSWORD",
+        "The e-Authorizations OAuth password, used when exchanging the authorisation code.",
+        default="",
+        kind="secret",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_EAUTH_ROLES",
+        "Organisation role codes from e-Authorizations that let a person act for the company "
+        "(e.g. TJ managing director, NIMKO sole signatory). Incomplete role data never counts.",
+        default="TJ,TIL,ELI,S,IS,NIMKO",
+        kind="list",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_COMPANY_REGISTER",
+        "Company register backend: `ytj` (the open data API of the Finnish Patent and "
+        "Registration Office, v3) or `local` (a stand-in with demo companies).",
+        default="local",
+        production_default="ytj",
+        choices=("local", "ytj"),
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_YTJ_URL",
+        "Base URL of the YTJ open data API v3.",
+        default="https://avoindata.prh.fi/opendata-ytj-api/v3",
+        kind="url",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_HTTP_TIMEOUT_SECONDS",
+        "Timeout of calls to national services (company register, e-Authorizations).",
+        default="10",
+        kind="float",
+        group="Identity and access",
     ),
     Variable(
         "LUVAT_LOG_FORMAT",
@@ -308,7 +578,7 @@ def render_markdown() -> str:
             lines.append("")
             lines.append(var.help)
             lines.append("")
-            if var.kind == "secret":
+            if var.kind == "secret" and var.default:
                 lines.append("- Default: a development value (refused in production)")
             else:
                 lines.append(f"- Default: `{var.default}`" if var.default else "- Default: empty")

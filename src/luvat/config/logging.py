@@ -61,5 +61,8 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
             "django.db.backends": {"level": "INFO"},
             "waitress.queue": {"level": "ERROR"},
             "pika": {"level": "WARNING"},
+            # pysaml2 logs whole SAML messages (personal data) at INFO and DEBUG.
+            "saml2": {"level": "WARNING"},
+            "xmlschema": {"level": "WARNING"},
         },
     }

@@ -36,6 +36,37 @@ LUVAT_WORKER_POLL_SECONDS = env.number("LUVAT_WORKER_POLL_SECONDS")
 LUVAT_SERVE_THREADS = env.integer("LUVAT_SERVE_THREADS")
 DATABASE_URL_IS_DEFAULT = not env.string("DATABASE_URL")
 
+# Identity and access (see luvat.identity and docs/authorisation.md)
+LUVAT_LOGIN_BACKENDS = env.items("LUVAT_LOGIN_BACKENDS")
+LUVAT_SAML_KEY_FILE = env.string("LUVAT_SAML_KEY_FILE")
+LUVAT_SAML_CERT_FILE = env.string("LUVAT_SAML_CERT_FILE")
+LUVAT_SAML_IDPS = {
+    "suomifi": {
+        "metadata": env.string("LUVAT_SAML_SUOMIFI_IDP_METADATA"),
+        "entity_id": env.string("LUVAT_SAML_SUOMIFI_ENTITY_ID"),
+        "loa": env.string("LUVAT_SAML_SUOMIFI_LOA"),
+    },
+    "virtu": {
+        "metadata": env.string("LUVAT_SAML_VIRTU_IDP_METADATA"),
+        "entity_id": env.string("LUVAT_SAML_VIRTU_ENTITY_ID"),
+        "loa": "",
+    },
+}
+LUVAT_VIRTU_ENTITLEMENT_PREFIX = env.string("LUVAT_VIRTU_ENTITLEMENT_PREFIX")
+LUVAT_TEST_IDP_ACCESS_CODE = env.string("LUVAT_TEST_IDP_ACCESS_CODE")
+LUVAT_LOGIN_MAX_FAILURES = env.integer("LUVAT_LOGIN_MAX_FAILURES")
+LUVAT_LOGIN_LOCKOUT_MINUTES = env.integer("LUVAT_LOGIN_LOCKOUT_MINUTES")
+LUVAT_MANDATES_BACKEND = env.string("LUVAT_MANDATES_BACKEND")
+LUVAT_MANDATE_CACHE_SECONDS = env.integer("LUVAT_MANDATE_CACHE_SECONDS")
+LUVAT_EAUTH_URL = env.string("LUVAT_EAUTH_URL").rstrip("/")
+LUVAT_EAUTH_CLIENT_ID = env.string("LUVAT_EAUTH_CLIENT_ID")
+LUVAT_EAUTH_API_KEY = env.string("LUVAT_EAUTH_API_KEY")
+LUVAT_EAUTH_OAUTH_PASSWORD = env.string("LUVAT_EAUTH_OAUTH_PASSWORD")
+LUVAT_EAUTH_ROLES = env.items("LUVAT_EAUTH_ROLES")
+LUVAT_COMPANY_REGISTER = env.string("LUVAT_COMPANY_REGISTER")
+LUVAT_YTJ_URL = env.string("LUVAT_YTJ_URL").rstrip("/")
+LUVAT_HTTP_TIMEOUT_SECONDS = env.number("LUVAT_HTTP_TIMEOUT_SECONDS")
+
 ALLOWED_HOSTS = env.items("LUVAT_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.items("LUVAT_CSRF_TRUSTED_ORIGINS")
 
@@ -52,6 +83,7 @@ INSTALLED_APPS = [
     "luvat.discussion",
     "luvat.supervision",
     "luvat.onboarding",
+    "luvat.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "luvat.web.context_processors.service",
+                "luvat.identity.context_processors.identity",
             ],
         },
     },
@@ -133,8 +166,32 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}[env.string("LUVAT_EMAIL_BACKEND")]
+DEFAULT_FROM_EMAIL = env.string("LUVAT_EMAIL_FROM")
+EMAIL_HOST = env.string("LUVAT_SMTP_HOST")
+EMAIL_PORT = env.integer("LUVAT_SMTP_PORT")
+EMAIL_HOST_USER = env.string("LUVAT_SMTP_USER")
+EMAIL_HOST_PASSWORD = env.string("LUVAT_SMTP_PASSWORD")
+EMAIL_USE_TLS = env.boolean("LUVAT_SMTP_STARTTLS")
+EMAIL_TIMEOUT = 30
+
+LUVAT_DISCUSSION_BACKEND = env.string("LUVAT_DISCUSSION_BACKEND")
+LUVAT_ZULIP_SITE = env.string("LUVAT_ZULIP_SITE").rstrip("/")
+LUVAT_ZULIP_EMAIL = env.string("LUVAT_ZULIP_EMAIL")
+LUVAT_ZULIP_API_KEY = env.string("LUVAT_ZULIP_API_KEY")
+LUVAT_ZULIP_CHANNEL_PREFIX = env.string("LUVAT_ZULIP_CHANNEL_PREFIX")
+LUVAT_SUPERVISION_REMINDER_DAYS = env.integer("LUVAT_SUPERVISION_REMINDER_DAYS")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Idle timeout: every request pushes the expiry forward; closing the browser ends the session.
+SESSION_COOKIE_AGE = env.integer("LUVAT_SESSION_IDLE_MINUTES") * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LOGIN_URL = "identity:login"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,8 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from luvat.config.api import api
+from luvat.identity import views as identity_views
+from luvat.supervision.feed import calendar_feed
 from luvat.web import health, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,11 +12,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
+    # Addresses registered at national services stay the same in every language.
+    path("saml/", include("luvat.identity.saml.urls")),
+    path(
+        "identity/mandates/callback/",
+        identity_views.mandates_callback,
+        name="mandates-callback",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("", include("luvat.identity.urls")),
+    path("assessment/", include("luvat.assessment.urls")),
+    path("authorities/", include("luvat.catalogue.urls")),
     prefix_default_language=True,
 )
 

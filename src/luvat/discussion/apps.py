@@ -6,3 +6,6 @@ class DiscussionConfig(AppConfig):
     name = "luvat.discussion"
     label = "discussion"
     verbose_name = _("Discussion")
+
+    def ready(self) -> None:
+        from luvat.discussion import checks  # noqa: F401  (registers the check)

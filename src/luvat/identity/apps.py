@@ -8,7 +8,12 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity and access")
 
     def ready(self) -> None:
+        from django.contrib import admin
+
+        from luvat.identity import checks  # noqa: F401  (registers the checks)
         from luvat.identity.demo import DEMO_LOGINS, load_demo_accounts
+        from luvat.identity.forms import ThrottledAdminAuthenticationForm
         from luvat.web.demo import register_demo_loader
 
         register_demo_loader("accounts", load_demo_accounts, order=10, logins=DEMO_LOGINS)
+        admin.site.login_form = ThrottledAdminAuthenticationForm

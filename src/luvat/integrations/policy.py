@@ -53,7 +53,7 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         return None
     return float(min(int(value), 86_400))
 

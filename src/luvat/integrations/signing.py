@@ -39,7 +39,7 @@ def parse_signature(header: str) -> tuple[int, list[str]]:
         if not sep:
             continue
         if key == "t":
-            if not value.isdigit() or len(value) > 12:
+            if not (value.isascii() and value.isdigit()) or len(value) > 12:
                 raise SignatureError("the signature timestamp is not a number")
             timestamp = int(value)
         elif key == "v1":

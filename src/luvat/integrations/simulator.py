@@ -165,19 +165,22 @@ class EventSender(threading.Thread):
         super().__init__(name="simulator-events", daemon=True)
         self.config = config
         self.ledger = ledger
-        self.queue: list[tuple[float, int, str, dict[str, Any], int]] = []
+        self.queue: list[tuple[float, int, str, str, dict[str, Any], int]] = []
         self.cond = threading.Condition()
         self.counter = 0
         self.stopping = False
         self.http = urllib3.PoolManager(maxsize=4)
 
-    def schedule(self, delay: float, application_id: str, event: dict[str, Any]) -> None:
+    def schedule(
+        self, delay: float, application_id: str, event: dict[str, Any], url: str = ""
+    ) -> None:
         copies = 2 if self.config.answer_twice else 1
         with self.cond:
             for _ in range(copies):
                 self.counter += 1
                 heapq.heappush(
-                    self.queue, (time.monotonic() + delay, self.counter, application_id, event, 0)
+                    self.queue,
+                    (time.monotonic() + delay, self.counter, application_id, url, event, 0),
                 )
             self.cond.notify()
 
@@ -198,19 +201,27 @@ class EventSender(threading.Thread):
                     self.cond.wait(timeout)
                 if self.stopping:
                     return
-                _due, _, application_id, event, tries = heapq.heappop(self.queue)
+                _due, _, application_id, url, event, tries = heapq.heappop(self.queue)
             event = {**event, "occurred_at": event.get("occurred_at") or _now_iso()}
-            if not self.post(application_id, event) and tries < 8:
+            if not self.post(application_id, event, url) and tries < 8:
                 with self.cond:
                     self.counter += 1
                     retry_at = time.monotonic() + min(30.0, 0.5 * 2**tries)
                     heapq.heappush(
-                        self.queue, (retry_at, self.counter, application_id, event, tries + 1)
+                        self.queue,
+                        (retry_at, self.counter, application_id, url, event, tries + 1),
                     )
 
-    def post(self, application_id: str, event: dict[str, Any]) -> bool:
-        """Send one event; True when done (accepted, duplicate or refused for good)."""
-        url = f"{self.config.api_url.rstrip('/')}/api/v1/applications/{application_id}/events"
+    def post(self, application_id: str, event: dict[str, Any], url: str = "") -> bool:
+        """Send one event; True when done (accepted, duplicate or refused for good).
+
+        The address is the document's ``links.events``, else the one under ``api_url``.
+        """
+        if not url:
+            if not self.config.api_url:
+                return True  # nowhere to report to
+            base = self.config.api_url.rstrip("/")
+            url = f"{base}/api/v1/applications/{application_id}/events"
         body = json.dumps(event).encode()
         headers = {"Content-Type": "application/json", AUTHORITY_HEADER: self.config.authority_code}
         headers.update(self.config.api_headers)
@@ -255,7 +266,7 @@ class AuthoritySimulator:
         self.rng = random.Random(seed)  # noqa: S311 - fault injection, not security
 
     def start(self) -> None:
-        if self.config.send_events and self.config.api_url:
+        if self.config.send_events:
             self.events.start()
 
     def stop(self) -> None:
@@ -296,9 +307,11 @@ class AuthoritySimulator:
         application = document.get("application")
         application_id = str(application.get("id", "")) if isinstance(application, dict) else ""
         receipt, new = self.ledger.accept(message_id, kind, application_id)
-        if new and application_id and self.config.send_events and self.config.api_url:
+        links = document.get("links")
+        events_url = str(links.get("events", "")) if isinstance(links, dict) else ""
+        if new and application_id and self.config.send_events:
             for delay, event in status_events_for(self.config, receipt):
-                self.events.schedule(delay, application_id, event)
+                self.events.schedule(delay, application_id, event, events_url)
         answer = {"accepted": True, "duplicate": not new, "case_reference": receipt.case_reference}
         return (202 if new else 200), answer
 
@@ -310,6 +323,7 @@ def make_http_server(
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             return

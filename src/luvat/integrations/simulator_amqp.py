@@ -33,7 +33,7 @@ class AmqpEventSender(EventSender):
         self._channel: Any = None
         self._connection: pika.BlockingConnection | None = None
 
-    def post(self, application_id: str, event: dict[str, Any]) -> bool:
+    def post(self, application_id: str, event: dict[str, Any], url: str = "") -> bool:
         body = json.dumps({**event, "application_id": application_id}).encode()
         headers = {"authority": self.config.authority_code}
         if self.config.secret:

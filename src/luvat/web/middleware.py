@@ -10,6 +10,7 @@ import structlog
 from django.http import HttpRequest, HttpResponse
 
 from luvat.audit.context import RequestContext, bind_request_context
+from luvat.identity.xroad import parse_x_road_client
 from luvat.web.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 log = structlog.get_logger(__name__)
@@ -30,9 +31,13 @@ class RequestContextMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
-        with bind_request_context(
-            RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR", ""))
-        ):
+        x_road_client = parse_x_road_client(request.headers.get("X-Road-Client", ""))
+        context = RequestContext(
+            request_id=request_id,
+            ip=request.META.get("REMOTE_ADDR", ""),
+            x_road_client=str(x_road_client) if x_road_client else "",
+        )
+        with bind_request_context(context):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

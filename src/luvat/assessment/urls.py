@@ -1,0 +1,11 @@
+from django.urls import path
+
+from luvat.assessment import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", views.package_list, name="packages"),
+    path("<slug:code>/", views.questionnaire, name="questionnaire"),
+    path("results/<uuid:public_id>/", views.result, name="result"),
+]

@@ -1,0 +1,76 @@
+"""Reads of the discussion context, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from luvat.audit.actors import Actor
+from luvat.discussion import policy
+from luvat.discussion.backends import get_backend
+from luvat.discussion.backends.base import ShownMessage
+from luvat.discussion.models import DiscussionRoom, ReadMark, Thread
+
+MESSAGES_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread: Thread
+    unread: bool
+
+
+def project_threads(
+    actor: Actor, *, project_id: int, user_id: int | None
+) -> tuple[DiscussionRoom | None, list[ThreadSummary]]:
+    """The threads of a project the actor is party to, with unread flags (two queries)."""
+    threads = list(
+        Thread.objects.filter(room__project_id=project_id)
+        .select_related("room")
+        .order_by("kind", "title", "id")
+    )
+    visible = [t for t in threads if policy.may_use_thread(actor, t)]
+    if not visible:
+        return (threads[0].room if threads else None), []
+    marks = (
+        dict(
+            ReadMark.objects.filter(user_id=user_id, thread__in=visible).values_list(
+                "thread_id", "last_read_id"
+            )
+        )
+        if user_id is not None
+        else {}
+    )
+    return visible[0].room, [
+        ThreadSummary(thread=t, unread=t.last_message_id > marks.get(t.pk, 0)) for t in visible
+    ]
+
+
+def thread_for(actor: Actor, thread_id: int) -> Thread:
+    """The thread if the actor is party to it (one query); 404 otherwise."""
+    thread = Thread.objects.select_related("room").filter(pk=thread_id).first()
+    if thread is None or not policy.may_use_thread(actor, thread):
+        raise Http404("no such thread")
+    return thread
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    thread: Thread
+    messages: list[ShownMessage]
+    last_read_id: int
+
+
+def thread_messages(actor: Actor, *, thread: Thread, user_id: int | None) -> ThreadView:
+    """The thread's latest messages from its backend, and how far the person had read."""
+    policy.require_thread(actor, thread)
+    mark = (
+        ReadMark.objects.filter(user_id=user_id, thread=thread)
+        .values_list("last_read_id", flat=True)
+        .first()
+        if user_id is not None
+        else None
+    )
+    messages = get_backend().messages(thread, limit=MESSAGES_SHOWN)
+    return ThreadView(thread=thread, messages=messages, last_read_id=mark or 0)

@@ -1,0 +1,47 @@
+"""The mandates interface.
+
+A source is asked in up to three steps, because Suomi.fi e-Authorizations needs the person's
+browser in between: ``start`` (may return a URL to send the browser to), ``finish`` (with the
+code the browser brings back) and ``companies`` (any number of times, e.g. before every write).
+The state a source needs between the steps is a small JSON-able dict kept in the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class MandateError(Exception):
+    """Asking for mandates failed; the message is safe to log (no identity codes)."""
+
+
+class MandateUnavailable(MandateError):
+    """The mandate service did not answer usefully; try again later."""
+
+
+@dataclass(frozen=True)
+class CompanyMandate:
+    business_id: str
+    name: str
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MandateStart:
+    state: dict[str, Any] = field(default_factory=dict)
+    redirect_url: str = ""  # where the browser must go next; empty when nothing is needed
+
+
+class MandateSource(Protocol):
+    name: str
+
+    def start(
+        self, *, person_id: int, national_id: str, return_url: str, request_id: str
+    ) -> MandateStart: ...
+
+    def finish(self, *, state: dict[str, Any], code: str, return_url: str) -> dict[str, Any]: ...
+
+    def companies(self, *, person_id: int, state: dict[str, Any]) -> list[CompanyMandate]: ...
+
+    def end(self, *, state: dict[str, Any]) -> None: ...

@@ -1,0 +1,78 @@
+"""Writes of the notifications context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from luvat.audit.actors import Actor
+from luvat.audit.services import audit_record
+from luvat.notifications.models import (
+    Notification,
+    NotificationEvent,
+    NotificationKind,
+    NotificationPreference,
+    NotificationSettings,
+)
+from luvat.notifications.recipients import Audience
+from luvat.notifications.texts import render_all
+
+
+def notification_publish(
+    *,
+    kind: NotificationKind,
+    audience: Audience,
+    params: Mapping[str, Any],
+    url: str = "",
+) -> NotificationEvent:
+    """Record that ``audience`` should hear about something; the worker sends it after commit.
+
+    Called inside the caller's transaction, so nothing is announced that did not happen.
+    """
+    return NotificationEvent.objects.create(
+        kind=kind,
+        params={"texts": render_all(kind, params)},
+        url=url,
+        audience=audience.as_json(),
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, user_id: int, notification_ids: list[int] | None = None) -> int:
+    """Mark the person's notifications read (all unread ones when ``notification_ids`` is None).
+
+    Only the person's own notifications are touched; returns how many changed.
+    """
+    unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *,
+    actor: Actor,
+    user_id: int,
+    language: str,
+    channels: Mapping[str, tuple[bool, bool]],
+) -> None:
+    """Store the person's language and, per kind, (in service, by e-mail)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    NotificationSettings.objects.update_or_create(user_id=user_id, defaults={"language": language})
+    for kind, (in_service, email) in channels.items():
+        NotificationKind(kind)  # refuses unknown kinds
+        NotificationPreference.objects.update_or_create(
+            user_id=user_id, kind=kind, defaults={"in_service": in_service, "email": email}
+        )
+    audit_record(
+        actor=actor,
+        action="notification.preferences_update",
+        target=("auth.user", user_id),
+        details={"language": language, "channels": {k: list(v) for k, v in channels.items()}},
+    )

@@ -1,0 +1,299 @@
+"""Writes of the supervision context: scheduling, status, calendar feeds."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luvat.audit.actors import Actor
+from luvat.audit.services import audit_record
+from luvat.supervision import policy
+from luvat.supervision.models import (
+    CalendarFeed,
+    EventKind,
+    EventStatus,
+    Frequency,
+    SupervisionEvent,
+    SupervisionSeries,
+)
+from luvat.supervision.notify import notify_company
+from luvat.supervision.recurrence import MAX_OCCURRENCES, occurrence_starts
+
+BUSINESS_ID = re.compile(r"^\d{7}-\d$")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EventStatus.PLANNED: frozenset(
+        {EventStatus.CONFIRMED, EventStatus.DONE, EventStatus.CANCELLED}
+    ),
+    EventStatus.CONFIRMED: frozenset({EventStatus.DONE, EventStatus.CANCELLED}),
+    EventStatus.DONE: frozenset(),
+    EventStatus.CANCELLED: frozenset(),
+}
+
+
+def business_id_is_valid(value: str) -> bool:
+    """Finnish business ID (Y-tunnus): seven digits, hyphen, check digit."""
+    if not BUSINESS_ID.match(value):
+        return False
+    remainder = sum(int(d) * w for d, w in zip(value[:7], WEIGHTS, strict=True)) % 11
+    if remainder == 1:
+        return False
+    return int(value[8]) == (0 if remainder == 0 else 11 - remainder)
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """What an official fills in when scheduling or rescheduling."""
+
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str = ""
+    preparation: str = ""
+    site: str = ""
+    permit_reference: str = ""
+    project_id: int | None = None
+
+
+def _validate(details: EventDetails, *, now: datetime | None = None) -> None:
+    errors: dict[str, str] = {}
+    if details.kind not in EventKind.values:
+        errors["kind"] = _("Choose the type of the event.")
+    if not details.title.strip():
+        errors["title"] = _("Give the event a title.")
+    if details.starts_at.tzinfo is None:
+        errors["starts_at"] = _("Give the start time with a time zone.")
+    elif details.ends_at.tzinfo is None:
+        errors["ends_at"] = _("Give the end time with a time zone.")
+    elif details.ends_at <= details.starts_at:
+        errors["ends_at"] = _("The event must end after it starts.")
+    elif now is not None and details.starts_at < now:
+        errors["starts_at"] = _("The event cannot start in the past.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _event_from(
+    details: EventDetails,
+    *,
+    business_id: str,
+    authority_code: str,
+    actor: Actor,
+    series: SupervisionSeries | None = None,
+) -> SupervisionEvent:
+    return SupervisionEvent(
+        business_id=business_id,
+        authority_code=authority_code,
+        project_id=details.project_id,
+        site=details.site.strip(),
+        permit_reference=details.permit_reference.strip(),
+        kind=details.kind,
+        title=details.title.strip(),
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        place=details.place.strip(),
+        preparation=details.preparation.strip(),
+        series=series,
+        scheduled_by_ref=actor.ref,
+        scheduled_by_label=actor.label,
+    )
+
+
+def _check_business_id(business_id: str) -> None:
+    if not business_id_is_valid(business_id):
+        raise ValidationError({"business_id": _("Give a valid business ID, e.g. 1234567-1.")})
+
+
+@transaction.atomic
+def supervision_event_schedule(
+    *, actor: Actor, business_id: str, details: EventDetails
+) -> SupervisionEvent:
+    """An official schedules one supervision event for a company; the company is notified."""
+    authority_code = policy.require_official(actor)
+    _check_business_id(business_id)
+    _validate(details, now=timezone.now())
+    event = _event_from(
+        details, business_id=business_id, authority_code=authority_code, actor=actor
+    )
+    event.save()
+    audit_record(
+        actor=actor,
+        action="supervision.event_schedule",
+        target=event,
+        details={"business_id": business_id, "starts_at": event.starts_at},
+    )
+    notify_company(event, change=gettext_lazy("Supervision event scheduled"))
+    return event
+
+
+@transaction.atomic
+def supervision_series_schedule(
+    *,
+    actor: Actor,
+    business_id: str,
+    details: EventDetails,
+    frequency: str,
+    interval: int,
+    count: int,
+) -> SupervisionSeries:
+    """An official schedules recurring supervision; every occurrence becomes an event."""
+    authority_code = policy.require_official(actor)
+    _check_business_id(business_id)
+    _validate(details, now=timezone.now())
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": _("Choose how often the event repeats.")})
+    if interval < 1:
+        raise ValidationError({"interval": _("The interval must be at least 1.")})
+    if not 2 <= count <= MAX_OCCURRENCES:
+        raise ValidationError(
+            {"count": _("A series has from 2 to %(max)d occurrences.") % {"max": MAX_OCCURRENCES}}
+        )
+    series = SupervisionSeries.objects.create(
+        business_id=business_id,
+        authority_code=authority_code,
+        frequency=frequency,
+        interval=interval,
+        count=count,
+        created_by_ref=actor.ref,
+    )
+    duration = details.ends_at - details.starts_at
+    events = []
+    for start in occurrence_starts(
+        details.starts_at, frequency=frequency, interval=interval, count=count
+    ):
+        occurrence = EventDetails(
+            **{**details.__dict__, "starts_at": start, "ends_at": start + duration}
+        )
+        events.append(
+            _event_from(
+                occurrence,
+                business_id=business_id,
+                authority_code=authority_code,
+                actor=actor,
+                series=series,
+            )
+        )
+    SupervisionEvent.objects.bulk_create(events)
+    audit_record(
+        actor=actor,
+        action="supervision.series_schedule",
+        target=series,
+        details={"business_id": business_id, "frequency": frequency, "count": count},
+    )
+    notify_company(events[0], change=gettext_lazy("Recurring supervision scheduled"))
+    return series
+
+
+def _locked(event: SupervisionEvent) -> SupervisionEvent:
+    return SupervisionEvent.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def supervision_event_reschedule(
+    *, actor: Actor, event: SupervisionEvent, details: EventDetails
+) -> SupervisionEvent:
+    """The event's official changes its time, place or preparation; the company is notified."""
+    event = _locked(event)
+    policy.require_event_authority(actor, event)
+    if not event.is_open:
+        raise ValidationError({"status": _("A done or cancelled event cannot be changed.")})
+    _validate(details, now=timezone.now())
+    changed = {}
+    for name in (
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "place",
+        "preparation",
+        "site",
+        "permit_reference",
+    ):
+        value = getattr(details, name)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(event, name) != value:
+            changed[name] = value
+            setattr(event, name, value)
+    if not changed:
+        return event
+    if "starts_at" in changed:
+        event.reminder_sent_at = None
+    event.sequence += 1
+    event.updated_at = timezone.now()
+    event.save(update_fields=[*changed, "sequence", "updated_at", "reminder_sent_at"])
+    audit_record(
+        actor=actor,
+        action="supervision.event_reschedule",
+        target=event,
+        details={"changed": sorted(changed)},
+    )
+    notify_company(event, change=gettext_lazy("Supervision event changed"))
+    return event
+
+
+@transaction.atomic
+def supervision_event_set_status(
+    *, actor: Actor, event: SupervisionEvent, status: str, result_note: str = ""
+) -> SupervisionEvent:
+    """Move the event to ``status`` through the transition table; ``done`` needs a result."""
+    event = _locked(event)
+    policy.require_event_authority(actor, event)
+    if status not in TRANSITIONS.get(event.status, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("An event that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": event.get_status_display(),
+                    "new": EventStatus(status).label if status in EventStatus.values else status,
+                }
+            }
+        )
+    if status == EventStatus.DONE and not result_note.strip():
+        raise ValidationError({"result_note": _("Write down the result of the event.")})
+    event.status = status
+    event.result_note = result_note.strip() or event.result_note
+    event.sequence += 1
+    event.updated_at = timezone.now()
+    event.save(update_fields=["status", "result_note", "sequence", "updated_at"])
+    audit_record(
+        actor=actor, action="supervision.event_set_status", target=event, details={"status": status}
+    )
+    if status in (EventStatus.CONFIRMED, EventStatus.CANCELLED):
+        change = (
+            gettext_lazy("Supervision event confirmed")
+            if status == EventStatus.CONFIRMED
+            else gettext_lazy("Supervision event cancelled")
+        )
+        notify_company(event, change=change)
+    return event
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, actor: Actor, business_id: str) -> CalendarFeed:
+    """Give the company a new secret calendar address; the old address stops working."""
+    policy.require_company(actor, business_id)
+    token = secrets.token_urlsafe(32)
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        business_id=business_id, defaults={"token": token}
+    )
+    if not created:
+        feed.token = token
+        feed.rotated_at = timezone.now()
+        feed.save(update_fields=["token", "rotated_at"])
+    audit_record(
+        actor=actor,
+        action="supervision.calendar_feed_rotate",
+        target=feed,
+        details={"created": created},
+    )
+    return feed

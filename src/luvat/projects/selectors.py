@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ def project_of_company(*, business_id: str, public_id: UUID | str) -> Project:
         return Project.objects.select_related("package").get(
             public_id=public_id, business_id=business_id
         )
-    except (Project.DoesNotExist, ValueError):
+    except (Project.DoesNotExist, ValueError, ValidationError):
         raise Http404("no such project") from None
 
 
@@ -37,7 +38,7 @@ def application_of_project(*, project: Project, public_id: UUID | str) -> Applic
         application = Application.objects.select_related("service", "authority").get(
             project=project, public_id=public_id
         )
-    except (Application.DoesNotExist, ValueError):
+    except (Application.DoesNotExist, ValueError, ValidationError):
         raise Http404("no such application") from None
     application.project = project
     return application
@@ -246,6 +247,6 @@ def submission_of_project(*, project: Project, public_id: UUID | str) -> Submiss
         return Submission.objects.select_related(
             "application__service", "application__authority"
         ).get(public_id=public_id, application__project=project)
-    except (Submission.DoesNotExist, ValueError):
+    except (Submission.DoesNotExist, ValueError, ValidationError):
         raise Http404("no such receipt") from None
 

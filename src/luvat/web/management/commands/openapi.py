@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from luvat.web.management.base import GeneratedDocumentCommand
 
 
 def openapi_text() -> str:
@@ -16,17 +14,8 @@ def openapi_text() -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-class Command(BaseCommand):
+class Command(GeneratedDocumentCommand):
     help = "Print the OpenAPI 3.1 document, or write it with --write PATH (docs/openapi.json)."
-    requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--write", metavar="PATH", help="write to this file")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        text = openapi_text()
-        if options["write"]:
-            Path(options["write"]).write_text(text, encoding="utf-8")
-            self.stdout.write(f"wrote {options['write']}")
-        else:
-            self.stdout.write(text, ending="")
+    def render(self) -> str:
+        return openapi_text()

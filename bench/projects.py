@@ -48,9 +48,9 @@ def main(argv: list[str]) -> None:
     from luvat.projects.selectors import company_projects, project_of_company, project_summary
 
     public_id = (
-        Project.objects.filter(business_id=BENCH_COMPANY).order_by("id").values_list(
-            "public_id", flat=True
-        )[0]
+        Project.objects.filter(business_id=BENCH_COMPANY)
+        .order_by("id")
+        .values_list("public_id", flat=True)[0]
     )
 
     def project_list() -> None:

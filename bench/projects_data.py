@@ -2,7 +2,7 @@
 
 100,000 projects / 1,000,000 applications / ~5,000,000 status events by default, written with
 server-side INSERT … SELECT generate_series (no Python loop over rows), plus one company
-(BENCH_COMPANY) holding 20 projects × 10 applications in mixed states. Refuses to touch a
+(BENCH_COMPANY) holding 20 projects x 10 applications in mixed states. Refuses to touch a
 database whose name does not contain "bench". Idempotent: when the counts already match it
 does nothing; otherwise it empties the project tables first.
 
@@ -52,7 +52,9 @@ def _catalogue(apps_per_project: int) -> tuple[list[int], int]:
     return ids, authority.pk
 
 
-def generate(*, projects: int, apps_per_project: int, events_per_app: int, force: bool = False) -> dict[str, int]:
+def generate(
+    *, projects: int, apps_per_project: int, events_per_app: int, force: bool = False
+) -> dict[str, int]:
     """Fill the database; returns the row counts."""
     from django.core.management import call_command
     from django.db import connection

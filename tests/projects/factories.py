@@ -23,8 +23,12 @@ from luvat.projects.models import Project
 BUSINESS_A = "1234567-1"
 BUSINESS_B = "7654321-2"
 
-CUSTOMER_A = Actor(kind=ActorKind.CUSTOMER, ref="user:1", label="Aino Asiakas", on_behalf_of=BUSINESS_A)
-OFFICIAL = Actor(kind=ActorKind.OFFICIAL, ref="user:9", label="Olli Official", on_behalf_of="HKI-POLICE")
+CUSTOMER_A = Actor(
+    kind=ActorKind.CUSTOMER, ref="user:1", label="Aino Asiakas", on_behalf_of=BUSINESS_A
+)
+OFFICIAL = Actor(
+    kind=ActorKind.OFFICIAL, ref="user:9", label="Olli Official", on_behalf_of="HKI-POLICE"
+)
 SYSTEM = Actor.system("tests")
 
 EVENT_SCHEMA: dict[str, Any] = {
@@ -108,7 +112,13 @@ def vocabulary() -> dict[str, VocabularyField]:
     for order, (code, group, kind, label) in enumerate(specs):
         fields[code], _ = VocabularyField.objects.get_or_create(
             code=code,
-            defaults={"group": group, "type": kind, "label_fi": label, "label_en": label, "order": order},
+            defaults={
+                "group": group,
+                "type": kind,
+                "label_fi": label,
+                "label_en": label,
+                "order": order,
+            },
         )
     return fields
 

@@ -168,9 +168,7 @@ def test_redirect_services_are_not_submitted_here_but_record_the_redirect(vocab)
         joining_mode=JoiningMode.REDIRECT,
         redirect_url="https://asiointi.example.fi/anniskelu?lang=fi",
     )
-    project = project_create(
-        actor=CUSTOMER_A, business_id=BUSINESS_A, name="p", services=[service]
-    )
+    project = project_create(actor=CUSTOMER_A, business_id=BUSINESS_A, name="p", services=[service])
     application = project.applications.get()
     with pytest.raises(NotAllowedInMode):
         application_submit(application=application, actor=CUSTOMER_A)

@@ -60,7 +60,10 @@ def test_supplement_request_stops_the_clock():
 
 
 def test_clock_stands_still_while_the_supplement_is_awaited():
-    history = [(Status.RECEIVED, date(2026, 3, 2)), (Status.SUPPLEMENT_REQUESTED, date(2026, 3, 10))]
+    history = [
+        (Status.RECEIVED, date(2026, 3, 2)),
+        (Status.SUPPLEMENT_REQUESTED, date(2026, 3, 10)),
+    ]
     assert paused_days(history, today=date(2026, 3, 15)) == (5, True)
 
 

@@ -64,7 +64,11 @@ def test_schedule_and_site_drive_the_project_columns_and_the_version(vocab):
     project = project_create(actor=CUSTOMER_A, business_id=BUSINESS_A, name="p")
     changed = shared_data_set(
         project=project,
-        values={"schedule.start_date": "2026-07-04", "site.municipality": "91", "site.attendance": "1 200"},
+        values={
+            "schedule.start_date": "2026-07-04",
+            "site.municipality": "91",
+            "site.attendance": "1 200",
+        },
         actor=CUSTOMER_A,
         expected_version=1,
     )
@@ -79,7 +83,9 @@ def test_schedule_and_site_drive_the_project_columns_and_the_version(vocab):
         shared_data_set(
             project=project, values={"project.name": "x"}, actor=CUSTOMER_A, expected_version=1
         )
-    assert shared_data_set(project=project, values={"site.attendance": 1200}, actor=CUSTOMER_A) == []
+    assert (
+        shared_data_set(project=project, values={"site.attendance": 1200}, actor=CUSTOMER_A) == []
+    )
 
 
 def test_business_id_check_digit():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -62,7 +64,7 @@ def test_random_attempts_only_ever_follow_the_table(attempts):
         else:
             with pytest.raises(InvalidTransition):
                 check_transition(current, target)
-    for before, after in zip(history, history[1:], strict=False):
+    for before, after in itertools.pairwise(history):
         assert after in TRANSITIONS[before]
     assert status_from_history(history) == current
 

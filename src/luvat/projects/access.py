@@ -14,7 +14,9 @@ from luvat.identity.policy import authorise, can_act_for_company
 from luvat.projects.models import Project
 
 
-def project_for(actor: Actor, public_id: UUID | str, *, purpose: str, write: bool = False) -> Project:
+def project_for(
+    actor: Actor, public_id: UUID | str, *, purpose: str, write: bool = False
+) -> Project:
     """The project, if ``actor`` acts for its company; refusals are access-logged (403)."""
     try:
         project = Project.objects.select_related("package").get(public_id=public_id)

@@ -60,7 +60,9 @@ def project_export(project: Project) -> dict[str, Any]:
     """Project, shared data with provenance, applications, their histories and receipts."""
     summary = project_summary(project=project)
     receipts: dict[int, list[Submission]] = {}
-    for receipt in Submission.objects.filter(application__project=project).order_by("arrived_at", "id"):
+    for receipt in Submission.objects.filter(application__project=project).order_by(
+        "arrived_at", "id"
+    ):
         receipts.setdefault(receipt.application_id, []).append(receipt)
     return {
         "format": "luvat.project-export/1",

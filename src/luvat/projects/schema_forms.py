@@ -80,7 +80,10 @@ def _choices(prop: Mapping[str, Any]) -> list[tuple[str, str]]:
     names = source.get("x-enum-labels") or {}
     language = (get_language() or "fi")[:2]
     labels = names.get(language) or names.get("fi") or {} if isinstance(names, Mapping) else {}
-    return [(str(v), str(labels.get(str(v), v)) if isinstance(labels, Mapping) else str(v)) for v in values]
+    return [
+        (str(v), str(labels.get(str(v), v)) if isinstance(labels, Mapping) else str(v))
+        for v in values
+    ]
 
 
 def form_fields(
@@ -110,7 +113,9 @@ def form_fields(
     return fields
 
 
-def coerce_form_input(schema: Mapping[str, Any], post: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def coerce_form_input(
+    schema: Mapping[str, Any], post: Any
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Typed values from an HTML form (a QueryDict); unparseable input becomes a field error.
 
     Empty inputs are left out, so that "required" names them.
@@ -137,7 +142,9 @@ def coerce_form_input(schema: Mapping[str, Any], post: Any) -> tuple[dict[str, A
             else:
                 data[name] = text
         except ValueError:
-            errors[name] = [_("Enter a whole number.") if kind == "integer" else _("Enter a number.")]
+            errors[name] = [
+                _("Enter a whole number.") if kind == "integer" else _("Enter a number.")
+            ]
     return data, errors
 
 

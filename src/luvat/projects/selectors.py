@@ -184,7 +184,9 @@ def project_summary(*, project: Project, today: date | None = None) -> ProjectSu
         "application_id", "occurred_at", "id"
     ):
         events[event.application_id].append(event)
-    by_service = {a.service_id: a for a in applications if a.status not in {"cancelled", "withdrawn"}}
+    by_service = {
+        a.service_id: a for a in applications if a.status not in {"cancelled", "withdrawn"}
+    }
     dependencies: dict[int, list[int]] = defaultdict(list)
     through = Service.depends_on.through.objects.filter(from_service_id__in=list(by_service))
     for from_id, to_id in through.values_list("from_service_id", "to_service_id"):
@@ -249,4 +251,3 @@ def submission_of_project(*, project: Project, public_id: UUID | str) -> Submiss
         ).get(public_id=public_id, application__project=project)
     except (Submission.DoesNotExist, ValueError, ValidationError):
         raise Http404("no such receipt") from None
-

@@ -13,8 +13,8 @@ from django.utils import timezone
 from luvat.projects.status import Status
 
 if TYPE_CHECKING:
-    from luvat.projects.selectors import ApplicationRow
     from luvat.projects.models import Project
+    from luvat.projects.selectors import ApplicationRow
 
 
 @dataclass
@@ -62,9 +62,7 @@ def _segments(row: ApplicationRow, opened: date) -> list[Segment]:
     return segments
 
 
-def build_timeline(
-    *, project: Project, rows: Sequence[ApplicationRow], today: date
-) -> Timeline:
+def build_timeline(*, project: Project, rows: Sequence[ApplicationRow], today: date) -> Timeline:
     opened = timezone.localdate(project.created_at)
     timeline_rows = [TimelineRow(row=row, segments=_segments(row, opened)) for row in rows]
     dates = [opened, today]
@@ -85,7 +83,9 @@ def build_timeline(
     for timeline_row in timeline_rows:
         for segment in timeline_row.segments:
             segment.left = position(segment.start)
-            segment.width = max(1.0, round(100 * ((segment.end - segment.start).days + 1) / span, 2))
+            segment.width = max(
+                1.0, round(100 * ((segment.end - segment.start).days + 1) / span, 2)
+            )
     return Timeline(
         start=start,
         end=end,

@@ -64,7 +64,9 @@ def clean_value(field: VocabularyField, raw: Any) -> Any:
                 raise ValueError
             if isinstance(text, float) and not text.is_integer():
                 raise ValueError
-            return int(str(text).replace(" ", "")) if not isinstance(text, int | float) else int(text)
+            return (
+                int(str(text).replace(" ", "")) if not isinstance(text, int | float) else int(text)
+            )
         except ValueError:
             raise ValueError(_("Enter a whole number.")) from None
     if kind == VocabularyType.NUMBER:

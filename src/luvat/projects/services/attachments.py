@@ -102,7 +102,11 @@ def attachment_add(
             actor=actor,
             action="attachment.add",
             target=attachment,
-            details={"application": application.reference, "code": code, "sha256": digest.hexdigest()},
+            details={
+                "application": application.reference,
+                "code": code,
+                "sha256": digest.hexdigest(),
+            },
         )
     except Exception:
         # The file reached storage before its row: do not leave it behind.

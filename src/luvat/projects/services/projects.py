@@ -78,7 +78,9 @@ def project_create(
     register = {vocabulary.COMPANY_BUSINESS_ID: business_id}
     if company_name:
         register[vocabulary.COMPANY_NAME] = company_name
-    _set_values(project=project, values=register, actor=actor, provenance=Provenance.COMPANY_REGISTER)
+    _set_values(
+        project=project, values=register, actor=actor, provenance=Provenance.COMPANY_REGISTER
+    )
     if shared_data:
         _set_values(
             project=project, values=shared_data, actor=actor, provenance=shared_data_provenance
@@ -154,7 +156,11 @@ def _set_values(
         value = cleaned[code]
         if column in {"starts_on", "ends_on"}:
             value = date.fromisoformat(value) if value else None
-        setattr(project, column, value if value is not None else "" if column == "municipality_code" else None)
+        setattr(
+            project,
+            column,
+            value if value is not None else "" if column == "municipality_code" else None,
+        )
         columns.append(column)
     if changed:
         project.version += 1
@@ -271,7 +277,11 @@ def shared_data_change_propagate(
         outbox_enqueue(
             kind=OutboxKind.SHARED_DATA_CHANGED,
             application=application,
-            payload={"submission": str(submission.public_id), "sha256": submission.sha256, **snapshot},
+            payload={
+                "submission": str(submission.public_id),
+                "sha256": submission.sha256,
+                **snapshot,
+            },
         )
         audit_record(
             actor=actor,

@@ -23,7 +23,11 @@ from luvat.projects.errors import (
 )
 from luvat.projects.models import Application, Attachment, Project
 from luvat.projects.schema_forms import coerce_form_input, form_fields
-from luvat.projects.selectors import application_of_project, application_receipts, submission_of_project
+from luvat.projects.selectors import (
+    application_of_project,
+    application_receipts,
+    submission_of_project,
+)
 from luvat.projects.services import (
     application_drop,
     application_redirect_record,
@@ -39,7 +43,14 @@ from luvat.projects.status import InvalidTransition, Status
 from luvat.projects.views.projects import customer, customer_write
 
 
-def _load(request: HttpRequest, project_id: UUID, application_id: UUID, purpose: str, *, write: bool = False) -> tuple[Project, Application]:
+def _load(
+    request: HttpRequest,
+    project_id: UUID,
+    application_id: UUID,
+    purpose: str,
+    *,
+    write: bool = False,
+) -> tuple[Project, Application]:
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose=purpose, write=write)
     return project, application_of_project(project=project, public_id=application_id)
@@ -119,7 +130,9 @@ def application_form(request: HttpRequest, project_id: UUID, application_id: UUI
             expected_project_version=_int(request.POST.get("project_version")),
         )
     except InvalidSharedData as invalid:
-        mapping = {code: prop for prop, code in (application.service.shared_data_mapping or {}).items()}
+        mapping = {
+            code: prop for prop, code in (application.service.shared_data_mapping or {}).items()
+        }
         errors = {mapping.get(code, code): msgs for code, msgs in invalid.errors.items()}
         return application_page(request, project, application, data=data, errors=errors, status=422)
     except StaleVersion:
@@ -127,12 +140,22 @@ def application_form(request: HttpRequest, project_id: UUID, application_id: UUI
         project.refresh_from_db()
         return application_page(request, project, application, data=data, stale=True, status=409)
     except InvalidTransition:
-        messages.error(request, _("The application has already been submitted and can no longer be changed."))
-        return redirect("projects:application", project_id=project.public_id, application_id=application.public_id)
+        messages.error(
+            request, _("The application has already been submitted and can no longer be changed.")
+        )
+        return redirect(
+            "projects:application",
+            project_id=project.public_id,
+            application_id=application.public_id,
+        )
     if request.POST.get("then") == "submit":
         return _submit(request, project, application)
-    messages.success(request, _("Saved. Fields marked as shared were saved to the project's shared data."))
-    return redirect("projects:application", project_id=project.public_id, application_id=application.public_id)
+    messages.success(
+        request, _("Saved. Fields marked as shared were saved to the project's shared data.")
+    )
+    return redirect(
+        "projects:application", project_id=project.public_id, application_id=application.public_id
+    )
 
 
 def _submit(request: HttpRequest, project: Project, application: Application) -> HttpResponse:
@@ -142,21 +165,36 @@ def _submit(request: HttpRequest, project: Project, application: Application) ->
     except IncompleteApplication as incomplete:
         return application_page(request, project, application, errors=incomplete.errors, status=422)
     except (InvalidTransition, NotAllowedInMode) as refused:
-        messages.error(request, str(refused) if isinstance(refused, NotAllowedInMode) else _("The application cannot be submitted in its current state."))
-        return redirect("projects:application", project_id=project.public_id, application_id=application.public_id)
-    return redirect("projects:receipt", project_id=project.public_id, submission_id=receipt.public_id)
+        messages.error(
+            request,
+            str(refused)
+            if isinstance(refused, NotAllowedInMode)
+            else _("The application cannot be submitted in its current state."),
+        )
+        return redirect(
+            "projects:application",
+            project_id=project.public_id,
+            application_id=application.public_id,
+        )
+    return redirect(
+        "projects:receipt", project_id=project.public_id, submission_id=receipt.public_id
+    )
 
 
 @require_POST
 @customer_write
-def application_submit_view(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
+def application_submit_view(
+    request: HttpRequest, project_id: UUID, application_id: UUID
+) -> HttpResponse:
     project, application = _load(request, project_id, application_id, "projects:submit", write=True)
     return _submit(request, project, application)
 
 
 @require_POST
 @customer_write
-def application_drop_view(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
+def application_drop_view(
+    request: HttpRequest, project_id: UUID, application_id: UUID
+) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     project, application = _load(request, project_id, application_id, "projects:drop", write=True)
     try:
@@ -164,7 +202,12 @@ def application_drop_view(request: HttpRequest, project_id: UUID, application_id
             application_drop(application=application, actor=actor)
             messages.success(request, _("The application was dropped from the project."))
         else:
-            application_status_change(application=application, status=Status.WITHDRAWN, actor=actor, note=request.POST.get("note", "")[:2000])
+            application_status_change(
+                application=application,
+                status=Status.WITHDRAWN,
+                actor=actor,
+                note=request.POST.get("note", "")[:2000],
+            )
             messages.success(request, _("The application was withdrawn; the authority is told."))
     except InvalidTransition:
         messages.error(request, _("The application can no longer be withdrawn."))
@@ -173,14 +216,22 @@ def application_drop_view(request: HttpRequest, project_id: UUID, application_id
 
 @require_POST
 @customer_write
-def application_redirect_view(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
+def application_redirect_view(
+    request: HttpRequest, project_id: UUID, application_id: UUID
+) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    project, application = _load(request, project_id, application_id, "projects:redirect", write=True)
+    project, application = _load(
+        request, project_id, application_id, "projects:redirect", write=True
+    )
     try:
         url = application_redirect_record(application=application, actor=actor)
     except NotAllowedInMode as refused:
         messages.error(request, str(refused))
-        return redirect("projects:application", project_id=project.public_id, application_id=application.public_id)
+        return redirect(
+            "projects:application",
+            project_id=project.public_id,
+            application_id=application.public_id,
+        )
     return redirect(url)
 
 
@@ -188,7 +239,9 @@ def application_redirect_view(request: HttpRequest, project_id: UUID, applicatio
 @customer_write
 def attachment_upload(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    project, application = _load(request, project_id, application_id, "projects:attachment", write=True)
+    project, application = _load(
+        request, project_id, application_id, "projects:attachment", write=True
+    )
     code = request.POST.get("code", "")
     upload = request.FILES.get("file")
     if upload is None:
@@ -200,7 +253,9 @@ def attachment_upload(request: HttpRequest, project_id: UUID, application_id: UU
         errors = {f"attachment:{code}": [rejected.message]}
         return application_page(request, project, application, errors=errors, status=422)
     messages.success(request, _("The file was attached."))
-    return redirect("projects:application", project_id=project.public_id, application_id=application.public_id)
+    return redirect(
+        "projects:application", project_id=project.public_id, application_id=application.public_id
+    )
 
 
 def _attachment(project: Project, application: Application, attachment_id: UUID) -> Attachment:
@@ -212,25 +267,40 @@ def _attachment(project: Project, application: Application, attachment_id: UUID)
 
 @require_GET
 @customer
-def attachment_download(request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID) -> HttpResponse:
-    project, application = _load(request, project_id, application_id, "projects:attachment-download")
+def attachment_download(
+    request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
+) -> HttpResponse:
+    project, application = _load(
+        request, project_id, application_id, "projects:attachment-download"
+    )
     attachment = _attachment(project, application, attachment_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_POST
 @customer_write
-def attachment_remove_view(request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID) -> HttpResponse:
+def attachment_remove_view(
+    request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
+) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    project, application = _load(request, project_id, application_id, "projects:attachment-remove", write=True)
+    project, application = _load(
+        request, project_id, application_id, "projects:attachment-remove", write=True
+    )
     attachment = _attachment(project, application, attachment_id)
     try:
         attachment_remove(attachment=attachment, actor=actor)
     except AttachmentRejected as rejected:
         messages.error(request, rejected.message)
-    return redirect("projects:application", project_id=project.public_id, application_id=application.public_id)
+    return redirect(
+        "projects:application", project_id=project.public_id, application_id=application.public_id
+    )
 
 
 @require_GET
@@ -241,10 +311,19 @@ def receipt(request: HttpRequest, project_id: UUID, submission_id: UUID) -> Http
     submission = submission_of_project(project=project, public_id=submission_id)
     if request.GET.get("format") == "json":
         response = JsonResponse(
-            {"reference": submission.reference, "arrived_at": submission.arrived_at.isoformat(),
-             "sha256": submission.sha256, "kind": submission.kind, "snapshot": submission.snapshot},
+            {
+                "reference": submission.reference,
+                "arrived_at": submission.arrived_at.isoformat(),
+                "sha256": submission.sha256,
+                "kind": submission.kind,
+                "snapshot": submission.snapshot,
+            },
             json_dumps_params={"ensure_ascii": False, "indent": 2},
         )
         response["Content-Disposition"] = f'attachment; filename="{submission.reference}.json"'
         return response
-    return render(request, "projects/receipt.html", {"project": project, "submission": submission, "application": submission.application})
+    return render(
+        request,
+        "projects/receipt.html",
+        {"project": project, "submission": submission, "application": submission.application},
+    )

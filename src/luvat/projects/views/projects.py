@@ -63,12 +63,19 @@ def project_detail(request: HttpRequest, project_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose="projects:detail")
     summary = project_summary(project=project)
-    return render(request, "projects/project_summary.html", {"summary": summary, "project": project})
+    return render(
+        request, "projects/project_summary.html", {"summary": summary, "project": project}
+    )
 
 
 def _shared_data_page(
-    request: HttpRequest, project_id: UUID, *, errors: dict[str, list[str]] | None = None,
-    posted: dict[str, str] | None = None, stale: bool = False, status: int = 200,
+    request: HttpRequest,
+    project_id: UUID,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    posted: dict[str, str] | None = None,
+    stale: bool = False,
+    status: int = 200,
 ) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose="projects:shared-data")
@@ -77,9 +84,16 @@ def _shared_data_page(
     groups: dict[str, list[dict[str, object]]] = {}
     for field in vocabulary_fields():
         value = values.get(field.code)
-        shown = (posted or {}).get(field.code, "" if value is None or value.value is None else value.value)
+        shown = (posted or {}).get(
+            field.code, "" if value is None or value.value is None else value.value
+        )
         groups.setdefault(field.group, []).append(
-            {"field": field, "value": shown, "stored": value, "errors": (errors or {}).get(field.code, [])}
+            {
+                "field": field,
+                "value": shown,
+                "stored": value,
+                "errors": (errors or {}).get(field.code, []),
+            }
         )
     context = {
         "project": project,
@@ -143,10 +157,14 @@ def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
         if codes:
             messages.success(request, _("The applications were added to the project."))
         return redirect("projects:detail", project_id=project.public_id)
-    have = set(project.applications.exclude(status__in=["cancelled", "withdrawn"]).values_list(
-        "service_id", flat=True
-    ))
-    services = [s for s in Service.objects.filter(active=True).order_by("name_fi") if s.pk not in have]
+    have = set(
+        project.applications.exclude(status__in=["cancelled", "withdrawn"]).values_list(
+            "service_id", flat=True
+        )
+    )
+    services = [
+        s for s in Service.objects.filter(active=True).order_by("name_fi") if s.pk not in have
+    ]
     return render(request, "projects/add_services.html", {"project": project, "services": services})
 
 
@@ -155,6 +173,8 @@ def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
 def export_json(request: HttpRequest, project_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose="projects:export")
-    response = JsonResponse(project_export(project), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        project_export(project), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     response["Content-Disposition"] = f'attachment; filename="{project.reference}.json"'
     return response

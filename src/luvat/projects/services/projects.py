@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import structlog
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
 from luvat.catalogue.models import Service, ServicePackage, VocabularyField
 from luvat.catalogue.selectors import resolve_authority
+from luvat.identity.companies import Company, CompanyRegisterError, company_register
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects import vocabulary
@@ -30,6 +32,8 @@ from luvat.projects.models import (
 from luvat.projects.snapshots import snapshot_sha256
 from luvat.projects.status import PENDING_AT_AUTHORITY, Status
 from luvat.projects.values import clean_value, is_empty
+
+log = structlog.get_logger(__name__)
 
 
 def lock_project(project: Project) -> Project:
@@ -59,6 +63,9 @@ def project_create(
     """Create a company's project, its shared data and one draft application per service."""
     from luvat.projects.services.applications import application_add
 
+    company = company_from_register(business_id)
+    if company is not None:
+        company_name = company_name or company.name
     project = Project.objects.create(
         business_id=business_id,
         company_name=company_name,
@@ -75,7 +82,9 @@ def project_create(
         target=project,
         details={"business_id": business_id, "assessment_result": str(assessment_result_id or "")},
     )
-    register = {vocabulary.COMPANY_BUSINESS_ID: business_id}
+    register: dict[str, Any] = {vocabulary.COMPANY_BUSINESS_ID: business_id}
+    if company is not None and company.address is not None:
+        register[vocabulary.COMPANY_ADDRESS] = str(company.address)
     if company_name:
         register[vocabulary.COMPANY_NAME] = company_name
     _set_values(
@@ -90,6 +99,16 @@ def project_create(
     for service in services:
         application_add(project=project, service=service, actor=actor)
     return project
+
+
+def company_from_register(business_id: str) -> Company | None:
+    """The company's register data; None when the register cannot answer (the customer then
+    types the data, and nothing else waits for the register)."""
+    try:
+        return company_register().get(business_id)
+    except CompanyRegisterError as error:
+        log.warning("projects.company_register_failed", error=str(error))
+        return None
 
 
 def _set_values(

@@ -42,7 +42,7 @@ EVENT_SCHEMA: dict[str, Any] = {
     },
     "required": ["organiser_email", "event_name", "attendance", "venue_kind"],
 }
-EVENT_MAPPING = {"organiser_email": "contact.email", "event_name": "project.name"}
+EVENT_MAPPING = {"organiser_email": "contact_email", "event_name": "activity_name"}
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -98,15 +98,15 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 def vocabulary() -> dict[str, VocabularyField]:
     """The shared-data fields the tests use."""
     specs = [
-        ("company.business_id", "company", VocabularyType.BUSINESS_ID, "Y-tunnus"),
-        ("company.name", "company", VocabularyType.STRING, "Yrityksen nimi"),
-        ("contact.email", "contact", VocabularyType.EMAIL, "Yhteyshenkilön sähköposti"),
-        ("contact.phone", "contact", VocabularyType.PHONE, "Yhteyshenkilön puhelin"),
-        ("project.name", "project", VocabularyType.STRING, "Hankkeen nimi"),
-        ("schedule.start_date", "schedule", VocabularyType.DATE, "Alkaa"),
-        ("schedule.end_date", "schedule", VocabularyType.DATE, "Päättyy"),
-        ("site.municipality", "site", VocabularyType.MUNICIPALITY, "Kunta"),
-        ("site.attendance", "site", VocabularyType.INTEGER, "Osallistujia"),
+        ("business_id", "company", VocabularyType.BUSINESS_ID, "Y-tunnus"),
+        ("company_name", "company", VocabularyType.STRING, "Yrityksen nimi"),
+        ("contact_email", "contact", VocabularyType.EMAIL, "Yhteyshenkilön sähköposti"),
+        ("contact_phone", "contact", VocabularyType.PHONE, "Yhteyshenkilön puhelin"),
+        ("activity_name", "project", VocabularyType.STRING, "Hankkeen nimi"),
+        ("start_date", "schedule", VocabularyType.DATE, "Alkaa"),
+        ("end_date", "schedule", VocabularyType.DATE, "Päättyy"),
+        ("site_municipality", "site", VocabularyType.MUNICIPALITY, "Kunta"),
+        ("expected_attendance", "site", VocabularyType.INTEGER, "Osallistujia"),
     ]
     fields = {}
     for order, (code, group, kind, label) in enumerate(specs):

@@ -93,7 +93,7 @@ def test_submit_freezes_a_snapshot_with_its_hash_and_queues_one_outbox_message(a
     receipt.refresh_from_db()
     assert receipt.sha256 == snapshot_sha256(receipt.snapshot)  # verifiable from the stored copy
     snapshot = receipt.snapshot
-    assert snapshot["shared_data"]["contact.email"] == "aino@example.fi"
+    assert snapshot["shared_data"]["contact_email"] == "aino@example.fi"
     assert snapshot["form"]["organiser_email"] == "aino@example.fi"
     assert snapshot["form"]["attendance"] == 1200
     assert snapshot["attachments"][0]["sha256"] == application.attachments.get().sha256
@@ -136,7 +136,7 @@ def test_stale_form_is_detected_not_overwritten(application):
         )
     assert caught.value.current == loaded_version + 1
     application.refresh_from_db()
-    assert application.project.shared_values.get(field__code="project.name").value == (
+    assert application.project.shared_values.get(field__code="activity_name").value == (
         "Toisen välilehden nimi"
     )
 
@@ -149,7 +149,7 @@ def test_mapped_fields_are_stored_once_in_shared_data(application):
     )
     assert "organiser_email" not in application.form_data
     assert application.form_data == {"attendance": 50}
-    value = application.project.shared_values.get(field__code="contact.email")
+    value = application.project.shared_values.get(field__code="contact_email")
     assert (value.value, value.provenance) == ("aino@example.fi", "customer")
 
 

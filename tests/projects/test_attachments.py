@@ -65,7 +65,7 @@ def test_an_exe_renamed_pdf_is_refused_with_a_reason_and_the_form_is_kept(applic
     assert "program" in caught.value.message
     assert not Attachment.objects.exists()
     application.refresh_from_db()
-    assert application.project.shared_values.get(field__code="project.name").value == "Festari"
+    assert application.project.shared_values.get(field__code="activity_name").value == "Festari"
 
 
 def test_an_oversized_file_is_refused(application):

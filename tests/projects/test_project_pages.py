@@ -51,7 +51,7 @@ def test_shared_data_typed_once_appears_in_every_form_and_submits(customer):
     assert project.business_id == FESTIVAALI
     response = customer.post(
         f"/fi/projects/{project.public_id}/shared-data/",
-        {"version": project.version, "contact.email": "maija@example.fi", "project.name": "Kesäfestari"},
+        {"version": project.version, "contact_email": "maija@example.fi", "activity_name": "Kesäfestari"},
     )
     assert response.status_code == 302
     for application in project.applications.all():
@@ -111,22 +111,22 @@ def test_shared_data_typed_once_appears_in_every_form_and_submits(customer):
 def test_stale_shared_data_form_is_explained_not_overwritten(customer):
     project = create_project(customer)
     url = f"/fi/projects/{project.public_id}/shared-data/"
-    customer.post(url, {"version": project.version, "contact.email": "first@example.fi"})
-    response = customer.post(url, {"version": project.version, "contact.email": "second@example.fi"})
+    customer.post(url, {"version": project.version, "contact_email": "first@example.fi"})
+    response = customer.post(url, {"version": project.version, "contact_email": "second@example.fi"})
     assert response.status_code == 409
     assert "Joku muutti" in response.content.decode()
-    assert project.shared_values.get(field__code="contact.email").value == "first@example.fi"
+    assert project.shared_values.get(field__code="contact_email").value == "first@example.fi"
 
 
 def test_invalid_shared_data_is_named_next_to_the_field(customer):
     project = create_project(customer)
     response = customer.post(
         f"/fi/projects/{project.public_id}/shared-data/",
-        {"version": project.version, "contact.email": "nope", "schedule.start_date": "huomenna"},
+        {"version": project.version, "contact_email": "nope", "start_date": "huomenna"},
     )
     assert response.status_code == 422
     content = response.content.decode()
-    assert 'href="#shared-contactemail"' in content
+    assert 'href="#shared-contact_email"' in content
     assert "VVVV-KK-PP" in content
 
 
@@ -139,7 +139,7 @@ def test_another_company_cannot_see_or_touch_the_project(customer, other_company
     for url in (base, f"{base}shared-data/", app_url, f"{base}export.json"):
         assert other_company.get(url).status_code == 403, url
     for url, data in (
-        (f"{base}shared-data/", {"contact.email": "x@example.fi"}),
+        (f"{base}shared-data/", {"contact_email": "x@example.fi"}),
         (app_url, {"event_name": "hijack"}),
         (f"{app_url}submit/", {}),
         (f"{app_url}drop/", {}),
@@ -147,7 +147,7 @@ def test_another_company_cannot_see_or_touch_the_project(customer, other_company
     ):
         assert other_company.post(url, data).status_code == 403, url
     assert "Kesäfestivaali" not in other_company.get("/fi/projects/").content.decode()
-    assert not project.shared_values.filter(field__code="contact.email").exists()
+    assert not project.shared_values.filter(field__code="contact_email").exists()
     application.refresh_from_db()
     assert application.status == "draft"
 

@@ -33,7 +33,7 @@ def make_project(n_apps: int, *, business_id: str = BUSINESS_A, starts_on: date 
     )
     if starts_on:
         shared_data_set(
-            project=project, values={"schedule.start_date": starts_on.isoformat()}, actor=CUSTOMER_A
+            project=project, values={"start_date": starts_on.isoformat()}, actor=CUSTOMER_A
         )
     project.refresh_from_db()
     return project

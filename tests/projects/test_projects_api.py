@@ -29,7 +29,7 @@ def test_api_flow_with_shared_data_typed_once(api):
         {
             "name": "Kesäfestivaali",
             "service_codes": ["public-event-notification", "rescue-plan"],
-            "shared_data": {"contact.email": "maija@example.fi"},
+            "shared_data": {"contact_email": "maija@example.fi"},
         },
         content_type="application/json",
     )
@@ -41,7 +41,7 @@ def test_api_flow_with_shared_data_typed_once(api):
     for application in project["applications"]:
         form = api.get(f"{API}/{pid}/applications/{application['id']}").json()
         assert form["data"]["organiser_email"] == "maija@example.fi"
-        assert form["shared_fields"]["organiser_email"] == "contact.email"
+        assert form["shared_fields"]["organiser_email"] == "contact_email"
 
     aid = project["applications"][0]["id"]
     incomplete = api.post(f"{API}/{pid}/applications/{aid}/submit", {}, content_type="application/json")
@@ -102,7 +102,7 @@ def test_api_refuses_other_companies_and_anonymous(api, vocab):
     act_for_company(other, LocalMandateFactory(business_id=TERAS).person, TERAS)
     assert other.get(f"{API}/{pid}").status_code == 403
     refused = other.put(
-        f"{API}/{pid}/shared-data", {"values": {"contact.email": "x@example.fi"}}, content_type="application/json"
+        f"{API}/{pid}/shared-data", {"values": {"contact_email": "x@example.fi"}}, content_type="application/json"
     )
     assert refused.status_code == 403
     assert refused["Content-Type"] == "application/problem+json"
@@ -116,8 +116,8 @@ def test_invalid_shared_data_over_the_api_names_each_field(api):
     pid = api.post(f"{API}/", {"name": "Oma"}, content_type="application/json").json()["id"]
     response = api.put(
         f"{API}/{pid}/shared-data",
-        {"values": {"contact.email": "nope", "site.attendance": "many"}},
+        {"values": {"contact_email": "nope", "expected_attendance": "many"}},
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"contact.email", "site.attendance"}
+    assert {e["field"] for e in response.json()["errors"]} == {"contact_email", "expected_attendance"}

@@ -30,9 +30,9 @@ def test_project_creation_records_register_data_with_its_provenance(vocab):
         actor=CUSTOMER_A, business_id=BUSINESS_A, company_name="Festivaali Oy", name="p"
     )
     values = {v.field.code: v for v in project.shared_values.select_related("field")}
-    assert values["company.name"].value == "Festivaali Oy"
-    assert values["company.name"].provenance == "company_register"
-    assert values["company.business_id"].value == BUSINESS_A
+    assert values["company_name"].value == "Festivaali Oy"
+    assert values["company_name"].provenance == "company_register"
+    assert values["business_id"].value == BUSINESS_A
 
 
 def test_every_invalid_value_is_named_and_nothing_is_saved(vocab):
@@ -41,23 +41,23 @@ def test_every_invalid_value_is_named_and_nothing_is_saved(vocab):
         shared_data_set(
             project=project,
             values={
-                "contact.email": "not-an-address",
-                "schedule.start_date": "31.6.2026",
-                "site.municipality": "999",
-                "site.attendance": "lots",
-                "project.name": "Valid",
-                "no.such.field": "x",
+                "contact_email": "not-an-address",
+                "start_date": "31.6.2026",
+                "site_municipality": "999",
+                "expected_attendance": "lots",
+                "activity_name": "Valid",
+                "no_such_field": "x",
             },
             actor=CUSTOMER_A,
         )
     assert set(caught.value.errors) == {
-        "contact.email",
-        "schedule.start_date",
-        "site.municipality",
-        "site.attendance",
-        "no.such.field",
+        "contact_email",
+        "start_date",
+        "site_municipality",
+        "expected_attendance",
+        "no_such_field",
     }
-    assert not project.shared_values.filter(field__code="project.name").exists()
+    assert not project.shared_values.filter(field__code="activity_name").exists()
 
 
 def test_schedule_and_site_drive_the_project_columns_and_the_version(vocab):
@@ -65,26 +65,26 @@ def test_schedule_and_site_drive_the_project_columns_and_the_version(vocab):
     changed = shared_data_set(
         project=project,
         values={
-            "schedule.start_date": "2026-07-04",
-            "site.municipality": "91",
-            "site.attendance": "1 200",
+            "start_date": "2026-07-04",
+            "site_municipality": "91",
+            "expected_attendance": "1 200",
         },
         actor=CUSTOMER_A,
         expected_version=1,
     )
-    assert set(changed) == {"schedule.start_date", "site.municipality", "site.attendance"}
+    assert set(changed) == {"start_date", "site_municipality", "expected_attendance"}
     project.refresh_from_db()
     assert str(project.starts_on) == "2026-07-04"
     assert project.municipality_code == "091"
     assert project.version == 2
-    value = project.shared_values.get(field__code="site.attendance")
+    value = project.shared_values.get(field__code="expected_attendance")
     assert value.value == 1200 and value.changed_at is not None
     with pytest.raises(StaleVersion):
         shared_data_set(
-            project=project, values={"project.name": "x"}, actor=CUSTOMER_A, expected_version=1
+            project=project, values={"activity_name": "x"}, actor=CUSTOMER_A, expected_version=1
         )
     assert (
-        shared_data_set(project=project, values={"site.attendance": 1200}, actor=CUSTOMER_A) == []
+        shared_data_set(project=project, values={"expected_attendance": 1200}, actor=CUSTOMER_A) == []
     )
 
 
@@ -119,13 +119,13 @@ def test_changes_after_submission_go_to_those_authorities_as_a_supplement(vocab)
         actor=CUSTOMER_A,
     )
     application_submit(application=submitted, actor=CUSTOMER_A)
-    shared_data_set(project=project, values={"contact.email": "new@example.fi"}, actor=CUSTOMER_A)
+    shared_data_set(project=project, values={"contact_email": "new@example.fi"}, actor=CUSTOMER_A)
 
     summary = project_summary(project=project)
     [row] = summary.rows_with_changes
     assert row.application == submitted
     assert row.changed_shared_data == [
-        {"code": "contact.email", "old": "old@example.fi", "new": "new@example.fi"}
+        {"code": "contact_email", "old": "old@example.fi", "new": "new@example.fi"}
     ]
 
     [receipt] = shared_data_change_propagate(project=project, actor=CUSTOMER_A)

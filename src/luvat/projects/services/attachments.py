@@ -30,6 +30,16 @@ def attachment_spec(application: Application, code: str) -> dict[str, Any] | Non
     return None
 
 
+def attachment_name(spec: dict[str, Any], language: str) -> str:
+    """An attachment type's name: ``name_<lang>`` keys or a ``name: {lang: text}`` mapping."""
+    names = spec.get("name") if isinstance(spec.get("name"), dict) else {}
+    for code in (language, "fi", "en", "sv"):
+        text = spec.get(f"name_{code}") or names.get(code)
+        if text:
+            return str(text)
+    return str(spec.get("code", ""))
+
+
 def check_file(*, upload: UploadedFile, spec: dict[str, Any]) -> str:
     """The file's kind, or :class:`AttachmentRejected` with the reason in the user's language."""
     limit = int(spec.get("max_bytes") or DEFAULT_MAX_BYTES)

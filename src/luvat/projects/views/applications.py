@@ -37,6 +37,7 @@ from luvat.projects.services import (
     attachment_add,
     attachment_remove,
 )
+from luvat.projects.services.attachments import attachment_name
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition, Status
@@ -86,7 +87,7 @@ def application_page(
         specs.append(
             {
                 "code": code,
-                "name": spec.get(f"name_{request.LANGUAGE_CODE}") or spec.get("name_fi") or code,
+                "name": attachment_name(spec, request.LANGUAGE_CODE),
                 "required": bool(spec.get("required")),
                 "types": ", ".join(spec.get("types") or ["pdf", "jpeg", "png"]),
                 "max_bytes": spec.get("max_bytes"),

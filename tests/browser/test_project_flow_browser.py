@@ -13,7 +13,12 @@ from django.utils import timezone
 from tests.browser.conftest import axe_violations
 from tests.identity.factories import FESTIVAALI, LocalMandateFactory
 from tests.identity.helpers import act_for_company
-from tests.projects.factories import AuthorityFactory, MunicipalityFactory, ServiceFactory, vocabulary
+from tests.projects.factories import (
+    AuthorityFactory,
+    MunicipalityFactory,
+    ServiceFactory,
+    vocabulary,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

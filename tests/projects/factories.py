@@ -102,7 +102,7 @@ def vocabulary() -> dict[str, VocabularyField]:
         ("company_name", "company", VocabularyType.STRING, "Yrityksen nimi"),
         ("contact_email", "contact", VocabularyType.EMAIL, "Yhteyshenkilön sähköposti"),
         ("contact_phone", "contact", VocabularyType.PHONE, "Yhteyshenkilön puhelin"),
-        ("activity_name", "project", VocabularyType.STRING, "Hankkeen nimi"),
+        ("activity_name", "activity", VocabularyType.STRING, "Toiminnan nimi"),
         ("start_date", "schedule", VocabularyType.DATE, "Alkaa"),
         ("end_date", "schedule", VocabularyType.DATE, "Päättyy"),
         ("site_municipality", "site", VocabularyType.MUNICIPALITY, "Kunta"),

@@ -51,11 +51,17 @@ def test_shared_data_typed_once_appears_in_every_form_and_submits(customer):
     assert project.business_id == FESTIVAALI
     response = customer.post(
         f"/fi/projects/{project.public_id}/shared-data/",
-        {"version": project.version, "contact_email": "maija@example.fi", "activity_name": "Kesäfestari"},
+        {
+            "version": project.version,
+            "contact_email": "maija@example.fi",
+            "activity_name": "Kesäfestari",
+        },
     )
     assert response.status_code == 302
     for application in project.applications.all():
-        page = customer.get(f"/fi/projects/{project.public_id}/applications/{application.public_id}/")
+        page = customer.get(
+            f"/fi/projects/{project.public_id}/applications/{application.public_id}/"
+        )
         assert page.status_code == 200
         assert 'value="maija@example.fi"' in page.content.decode()
         assert "yhteinen" in page.content.decode()
@@ -112,7 +118,9 @@ def test_stale_shared_data_form_is_explained_not_overwritten(customer):
     project = create_project(customer)
     url = f"/fi/projects/{project.public_id}/shared-data/"
     customer.post(url, {"version": project.version, "contact_email": "first@example.fi"})
-    response = customer.post(url, {"version": project.version, "contact_email": "second@example.fi"})
+    response = customer.post(
+        url, {"version": project.version, "contact_email": "second@example.fi"}
+    )
     assert response.status_code == 409
     assert "Joku muutti" in response.content.decode()
     assert project.shared_values.get(field__code="contact_email").value == "first@example.fi"
@@ -157,7 +165,9 @@ def test_attachments_are_served_only_to_the_company(customer, other_company):
     application = project.applications.first()
     assert isinstance(application, Application)
     url = f"/fi/projects/{project.public_id}/applications/{application.public_id}/"
-    customer.post(f"{url}attachments/", {"code": "site_map", "file": SimpleUploadedFile("m.pdf", PDF)})
+    customer.post(
+        f"{url}attachments/", {"code": "site_map", "file": SimpleUploadedFile("m.pdf", PDF)}
+    )
     attachment = application.attachments.get()
     download = f"{url}attachments/{attachment.public_id}/"
     response = customer.get(download)

@@ -44,7 +44,9 @@ def test_api_flow_with_shared_data_typed_once(api):
         assert form["shared_fields"]["organiser_email"] == "contact_email"
 
     aid = project["applications"][0]["id"]
-    incomplete = api.post(f"{API}/{pid}/applications/{aid}/submit", {}, content_type="application/json")
+    incomplete = api.post(
+        f"{API}/{pid}/applications/{aid}/submit", {}, content_type="application/json"
+    )
     assert incomplete.status_code == 422
     body = incomplete.json()
     assert body["type"] == "/problems/incomplete-application"
@@ -58,7 +60,12 @@ def test_api_flow_with_shared_data_typed_once(api):
     saved = api.put(
         f"{API}/{pid}/applications/{aid}/form",
         {
-            "data": {**form["data"], "event_name": "Festari", "attendance": 900, "venue_kind": "outdoor"},
+            "data": {
+                **form["data"],
+                "event_name": "Festari",
+                "attendance": 900,
+                "venue_kind": "outdoor",
+            },
             "version": form["version"],
             "project_version": form["project_version"],
         },
@@ -96,13 +103,17 @@ def test_api_flow_with_shared_data_typed_once(api):
 
 def test_api_refuses_other_companies_and_anonymous(api, vocab):
     pid = api.post(
-        f"{API}/", {"name": "Oma", "service_codes": ["rescue-plan"]}, content_type="application/json"
+        f"{API}/",
+        {"name": "Oma", "service_codes": ["rescue-plan"]},
+        content_type="application/json",
     ).json()["id"]
     other = Client()
     act_for_company(other, LocalMandateFactory(business_id=TERAS).person, TERAS)
     assert other.get(f"{API}/{pid}").status_code == 403
     refused = other.put(
-        f"{API}/{pid}/shared-data", {"values": {"contact_email": "x@example.fi"}}, content_type="application/json"
+        f"{API}/{pid}/shared-data",
+        {"values": {"contact_email": "x@example.fi"}},
+        content_type="application/json",
     )
     assert refused.status_code == 403
     assert refused["Content-Type"] == "application/problem+json"
@@ -120,4 +131,7 @@ def test_invalid_shared_data_over_the_api_names_each_field(api):
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"contact_email", "expected_attendance"}
+    assert {e["field"] for e in response.json()["errors"]} == {
+        "contact_email",
+        "expected_attendance",
+    }

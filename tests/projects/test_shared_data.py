@@ -84,7 +84,8 @@ def test_schedule_and_site_drive_the_project_columns_and_the_version(vocab):
             project=project, values={"activity_name": "x"}, actor=CUSTOMER_A, expected_version=1
         )
     assert (
-        shared_data_set(project=project, values={"expected_attendance": 1200}, actor=CUSTOMER_A) == []
+        shared_data_set(project=project, values={"expected_attendance": 1200}, actor=CUSTOMER_A)
+        == []
     )
 
 

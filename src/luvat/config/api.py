@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from luvat.projects.api import router as projects_router
 from luvat.web.api_errors import install_problem_handlers
 
 api = NinjaAPI(
@@ -18,3 +19,5 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+
+api.add_router("/projects/", projects_router)

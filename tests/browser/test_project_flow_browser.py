@@ -95,8 +95,9 @@ def test_project_from_empty_to_two_receipts(live_server, browser, tmp_path):
     rows = page.locator("tbody tr")
     statuses = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
     assert statuses.count("lähetetty") == 2, statuses
-    assert page.get_by_text("päätös odotettavissa").count() == 2
-    assert page.get_by_text("jätä viimeistään").count() == 2
+    table = page.locator("tbody")
+    assert table.get_by_text("päätös odotettavissa").count() == 2
+    assert table.get_by_text("jätä viimeistään").count() == 2
     assert page.get_by_role("heading", name="Aikajana").is_visible()
     assert page.locator(".timeline-row").count() == 4
     assert_accessible(page)

@@ -62,7 +62,7 @@ def test_an_exe_renamed_pdf_is_refused_with_a_reason_and_the_form_is_kept(applic
     with pytest.raises(AttachmentRejected) as caught:
         add(application, "kartta.pdf", EXE)
     assert caught.value.reason == "executable"
-    assert "program" in caught.value.message
+    assert "ohjelma" in caught.value.message  # in the user's language (fi by default)
     assert not Attachment.objects.exists()
     application.refresh_from_db()
     assert application.project.shared_values.get(field__code="activity_name").value == "Festari"
@@ -72,7 +72,7 @@ def test_an_oversized_file_is_refused(application):
     with pytest.raises(AttachmentRejected) as caught:
         add(application, "kartta.pdf", PDF + b"0" * (1024 * 1024))
     assert caught.value.reason == "too_large"
-    assert "at most 1,0\xa0MB" in caught.value.message
+    assert "enintään 1,0\xa0MB" in caught.value.message
 
 
 def test_a_type_the_service_does_not_accept_is_refused(application):

@@ -270,7 +270,7 @@ def put_shared_data(
     response=list[ReceiptOut],
     summary="Send changed shared data to the authorities as a supplement",
 )
-def propagate(request: HttpRequest, project_id: UUID, payload: PropagateIn) -> list[Submission]:
+def propagate(request: HttpRequest, project_id: UUID, payload: PropagateIn) -> list[dict[str, Any]]:
     project = _project(request, project_id, write=True)
     ids = None
     if payload.application_ids is not None:
@@ -279,7 +279,10 @@ def propagate(request: HttpRequest, project_id: UUID, payload: PropagateIn) -> l
                 "pk", flat=True
             )
         )
-    return shared_data_change_propagate(project=project, actor=_actor(request), application_ids=ids)
+    receipts = shared_data_change_propagate(
+        project=project, actor=_actor(request), application_ids=ids
+    )
+    return [_receipt_document(receipt) for receipt in receipts]
 
 
 @router.post("/{project_id}/applications", response={201: ApplicationOut}, summary="Add a service")
@@ -316,6 +319,17 @@ def _form_document(project: Project, application: Application) -> dict[str, Any]
         ),
         "attachments": [_attachment_document(a) for a in application.attachments.order_by("id")],
         "attachment_types": list(application.service.attachments or []),
+    }
+
+
+def _receipt_document(receipt: Submission) -> dict[str, Any]:
+    return {
+        "id": receipt.public_id,
+        "kind": receipt.kind,
+        "reference": receipt.reference,
+        "arrived_at": receipt.arrived_at,
+        "sha256": receipt.sha256,
+        "snapshot": receipt.snapshot,
     }
 
 
@@ -413,7 +427,7 @@ def post_attachment(
 )
 def submit(
     request: HttpRequest, project_id: UUID, application_id: UUID, payload: SubmitIn
-) -> tuple[int, Submission]:
+) -> tuple[int, dict[str, Any]]:
     project = _project(request, project_id, write=True)
     application = application_of_project(project=project, public_id=application_id)
     already = application.submissions.filter(kind="application").exists()
@@ -423,7 +437,7 @@ def submit(
         )
     except PROBLEMS as error:
         raise _problem_from(error) from None
-    return (200 if already else 201), receipt
+    return (200 if already else 201), _receipt_document(receipt)
 
 
 @router.post(
@@ -441,5 +455,6 @@ def redirect(request: HttpRequest, project_id: UUID, application_id: UUID) -> di
 
 
 @router.get("/{project_id}/receipts/{receipt_id}", response=ReceiptOut, summary="A receipt")
-def get_receipt(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> Submission:
-    return submission_of_project(project=_project(request, project_id), public_id=receipt_id)
+def get_receipt(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> dict[str, Any]:
+    project = _project(request, project_id)
+    return _receipt_document(submission_of_project(project=project, public_id=receipt_id))

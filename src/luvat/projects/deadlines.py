@@ -28,7 +28,9 @@ def latest_submission_date(
     """The last day to submit so that the lead time before the activity is met."""
     if starts_on is None or lead_days is None:
         return None
-    return workdays.latest_submission_date(starts_on, lead_days, working_days=working_days)
+    latest = workdays.latest_submission_date(starts_on, lead_days, working_days=working_days)
+    # A zero working-day lead before a holiday still has to be submitted on a working day.
+    return workdays.previous_working_day(latest)
 
 
 def paused_days(history: Sequence[tuple[str, date]], *, today: date) -> tuple[int, bool]:

@@ -28,7 +28,7 @@ SERVICES = ("Yleisötilaisuusilmoitus", "Pelastussuunnitelma", "Meluilmoitus", "
 
 def logged_in_page(browser, live_server):
     client = Client()
-    act_for_company(client, LocalMandateFactory(business_id=FESTIVAALI).person, FESTIVAALI)
+    act_for_company(client, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
     context = browser.new_context(locale="fi-FI")
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
@@ -41,11 +41,11 @@ def assert_accessible(page):
 
 
 def test_project_from_empty_to_two_receipts(live_server, browser, tmp_path):
-    MunicipalityFactory()
+    MunicipalityFactory.create()
     vocabulary()
-    AuthorityFactory(code="HKI-POLICE")
+    AuthorityFactory.create(code="HKI-POLICE")
     for index, name in enumerate(SERVICES):
-        ServiceFactory(code=f"event-{index}", name_fi=name, lead_time_days=14 + 10 * index)
+        ServiceFactory.create(code=f"event-{index}", name_fi=name, lead_time_days=14 + 10 * index)
     attachment = tmp_path / "kartta.pdf"
     attachment.write_bytes(PDF)
     context, page = logged_in_page(browser, live_server)

@@ -14,6 +14,6 @@ def media_root(settings, tmp_path):
 def vocab(db):
     from tests.projects.factories import MunicipalityFactory, vocabulary
 
-    MunicipalityFactory()
-    MunicipalityFactory(code="837", name_fi="Tampere", name_sv="Tammerfors")
+    MunicipalityFactory.create()
+    MunicipalityFactory.create(code="837", name_fi="Tampere", name_sv="Tammerfors")
     return vocabulary()

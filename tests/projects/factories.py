@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import factory
+from factory.declarations import LazyFunction, Sequence
+from factory.django import DjangoModelFactory
 
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import (
@@ -45,7 +46,7 @@ EVENT_SCHEMA: dict[str, Any] = {
 EVENT_MAPPING = {"organiser_email": "contact_email", "event_name": "activity_name"}
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+class MunicipalityFactory(DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("code",)
@@ -55,33 +56,33 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     name_sv = "Helsingfors"
 
 
-class AuthorityFactory(factory.django.DjangoModelFactory):
+class AuthorityFactory(DjangoModelFactory[Authority]):
     class Meta:
         model = Authority
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"AUTH-{n}")
-    name_fi = factory.Sequence(lambda n: f"Viranomainen {n}")
+    code = Sequence(lambda n: f"AUTH-{n}")
+    name_fi = Sequence(lambda n: f"Viranomainen {n}")
     kind = AuthorityKind.POLICE
     nationwide = True
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(DjangoModelFactory[Service]):
     class Meta:
         model = Service
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"service-{n}")
-    name_fi = factory.Sequence(lambda n: f"Palvelu {n}")
+    code = Sequence(lambda n: f"service-{n}")
+    name_fi = Sequence(lambda n: f"Palvelu {n}")
     kind = ServiceKind.NOTIFICATION
     authority_kind = AuthorityKind.POLICE
     authority_resolution = AuthorityResolution.NATIONAL
     lead_time_days = 14
     processing_time_days = 30
     joining_mode = JoiningMode.LIGHT
-    form_schema = factory.LazyFunction(lambda: dict(EVENT_SCHEMA))
-    shared_data_mapping = factory.LazyFunction(lambda: dict(EVENT_MAPPING))
-    attachments = factory.LazyFunction(
+    form_schema = LazyFunction(lambda: dict(EVENT_SCHEMA))
+    shared_data_mapping = LazyFunction(lambda: dict(EVENT_MAPPING))
+    attachments = LazyFunction(
         lambda: [
             {
                 "code": "site_map",
@@ -123,10 +124,10 @@ def vocabulary() -> dict[str, VocabularyField]:
     return fields
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(DjangoModelFactory[Project]):
     class Meta:
         model = Project
 
     business_id = BUSINESS_A
     company_name = "Festivaali Oy"
-    name = factory.Sequence(lambda n: f"Kesäfestivaali {n}")
+    name = Sequence(lambda n: f"Kesäfestivaali {n}")

@@ -26,8 +26,8 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def application(vocab):
-    AuthorityFactory(code="HKI-POLICE")
-    service = ServiceFactory(code="public-event-notification")
+    AuthorityFactory.create(code="HKI-POLICE")
+    service = ServiceFactory.create(code="public-event-notification")
     project = project_create(
         actor=CUSTOMER_A,
         business_id=BUSINESS_A,
@@ -161,8 +161,8 @@ def test_a_submitted_application_cannot_be_edited(application):
 
 
 def test_redirect_services_are_not_submitted_here_but_record_the_redirect(vocab):
-    AuthorityFactory(code="LVV", kind="lvv")
-    service = ServiceFactory(
+    AuthorityFactory.create(code="LVV", kind="lvv")
+    service = ServiceFactory.create(
         code="serving-permit",
         authority_kind="lvv",
         joining_mode=JoiningMode.REDIRECT,

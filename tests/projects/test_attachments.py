@@ -26,9 +26,9 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 
 @pytest.fixture
 def application(vocab):
-    AuthorityFactory(code="HKI-POLICE")
+    AuthorityFactory.create(code="HKI-POLICE")
     project = project_create(
-        actor=CUSTOMER_A, business_id=BUSINESS_A, name="p", services=[ServiceFactory()]
+        actor=CUSTOMER_A, business_id=BUSINESS_A, name="p", services=[ServiceFactory.create()]
     )
     application = project.applications.get()
     return application_save_form(

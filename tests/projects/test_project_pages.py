@@ -18,10 +18,10 @@ EXE = b"MZ\x90\x00" + b"\x00" * 100
 
 @pytest.fixture
 def customer(client, vocab):
-    AuthorityFactory(code="HKI-POLICE")
-    ServiceFactory(code="public-event-notification", name_fi="Yleisötilaisuusilmoitus")
-    ServiceFactory(code="rescue-plan", name_fi="Pelastussuunnitelma")
-    act_for_company(client, LocalMandateFactory(business_id=FESTIVAALI).person, FESTIVAALI)
+    AuthorityFactory.create(code="HKI-POLICE")
+    ServiceFactory.create(code="public-event-notification", name_fi="Yleisötilaisuusilmoitus")
+    ServiceFactory.create(code="rescue-plan", name_fi="Pelastussuunnitelma")
+    act_for_company(client, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
     return client
 
 
@@ -30,7 +30,7 @@ def other_company(vocab):
     from django.test import Client
 
     other = Client()
-    act_for_company(other, LocalMandateFactory(business_id=TERAS).person, TERAS)
+    act_for_company(other, LocalMandateFactory.create(business_id=TERAS).person, TERAS)
     return other
 
 

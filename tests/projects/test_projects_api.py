@@ -16,10 +16,10 @@ API = "/api/v1/projects"
 
 @pytest.fixture
 def api(client, vocab):
-    AuthorityFactory(code="HKI-POLICE")
-    ServiceFactory(code="public-event-notification")
-    ServiceFactory(code="rescue-plan")
-    act_for_company(client, LocalMandateFactory(business_id=FESTIVAALI).person, FESTIVAALI)
+    AuthorityFactory.create(code="HKI-POLICE")
+    ServiceFactory.create(code="public-event-notification")
+    ServiceFactory.create(code="rescue-plan")
+    act_for_company(client, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
     return client
 
 
@@ -108,7 +108,7 @@ def test_api_refuses_other_companies_and_anonymous(api, vocab):
         content_type="application/json",
     ).json()["id"]
     other = Client()
-    act_for_company(other, LocalMandateFactory(business_id=TERAS).person, TERAS)
+    act_for_company(other, LocalMandateFactory.create(business_id=TERAS).person, TERAS)
     assert other.get(f"{API}/{pid}").status_code == 403
     refused = other.put(
         f"{API}/{pid}/shared-data",

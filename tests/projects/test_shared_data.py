@@ -97,8 +97,8 @@ def test_business_id_check_digit():
 
 
 def test_changes_after_submission_go_to_those_authorities_as_a_supplement(vocab):
-    AuthorityFactory(code="HKI-POLICE")
-    first, second = ServiceFactory(), ServiceFactory()
+    AuthorityFactory.create(code="HKI-POLICE")
+    first, second = ServiceFactory.create(), ServiceFactory.create()
     project = project_create(
         actor=CUSTOMER_A, business_id=BUSINESS_A, name="p", services=[first, second]
     )

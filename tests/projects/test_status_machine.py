@@ -87,7 +87,7 @@ OFFICIAL = Actor(kind=ActorKind.OFFICIAL, ref="user:9", on_behalf_of="AUTH")
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.sampled_from([s for s in Status if s != Status.DRAFT]), max_size=10))
 def test_stored_applications_follow_the_table_and_cache_the_derived_status(attempts):
-    service = ServiceFactory(code="status-machine")
+    service = ServiceFactory.create(code="status-machine")
     project = project_create(actor=Actor.system("t"), business_id=BUSINESS_A, name="p")
     application = application_add(project=project, service=service, actor=Actor.system("t"))
     for target in attempts:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import IO
+from typing import IO, Protocol
 
 # kind → (MIME type, human name)
 KINDS: dict[str, tuple[str, str]] = {
@@ -54,6 +54,11 @@ EXTENSIONS = {
 MIME_TO_KIND = {mime: kind for kind, (mime, _name) in KINDS.items() if kind not in {"unknown"}}
 
 
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+    def seek(self, offset: int, /) -> object: ...
+
+
 def normalise_kind(declared: str) -> str:
     """A catalogue type ("pdf", ".pdf", "application/pdf") as one of :data:`KINDS`."""
     text = declared.strip().lower().lstrip(".")
@@ -83,7 +88,7 @@ def _zip_kind(stream: IO[bytes]) -> str:
         return "unknown"
 
 
-def sniff(stream: IO[bytes]) -> str:
+def sniff(stream: Readable) -> str:
     """The kind of file ``stream`` holds, from its first bytes (and, for ZIP, its members)."""
     stream.seek(0)
     head = stream.read(8192)

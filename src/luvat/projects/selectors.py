@@ -75,7 +75,7 @@ def company_projects(*, business_id: str, today: date | None = None) -> list[Pro
         )
         .order_by()
     )
-    per_project: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    per_project: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         per_project[row["project_id"]].append(row)
     items = []

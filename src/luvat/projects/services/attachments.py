@@ -32,7 +32,8 @@ def attachment_spec(application: Application, code: str) -> dict[str, Any] | Non
 
 def attachment_name(spec: dict[str, Any], language: str) -> str:
     """An attachment type's name: ``name_<lang>`` keys or a ``name: {lang: text}`` mapping."""
-    names = spec.get("name") if isinstance(spec.get("name"), dict) else {}
+    raw = spec.get("name")
+    names: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for code in (language, "fi", "en", "sv"):
         text = spec.get(f"name_{code}") or names.get(code)
         if text:
@@ -52,7 +53,7 @@ def check_file(*, upload: UploadedFile, spec: dict[str, Any]) -> str:
             _("The file is %(size)s; this attachment may be at most %(limit)s.")
             % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
         )
-    kind = filetypes.sniff(upload.file)
+    kind = filetypes.sniff(upload)
     if kind in filetypes.EXECUTABLES:
         raise AttachmentRejected(
             "executable", _("The file is a program, not a document. Programs are never accepted.")

@@ -257,7 +257,7 @@ def shared_data_change_propagate(
     project = lock_project(project)
     current = shared_data_current(project)
     applications = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(project=project, status__in=PENDING_AT_AUTHORITY)
         .order_by("id")
     )

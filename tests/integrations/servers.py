@@ -6,10 +6,15 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from luvat.integrations.simulator import AuthoritySimulator, SimulatorConfig, make_http_server
+from luvat.integrations.simulator import (
+    AuthoritySimulator,
+    QuietHTTPServer,
+    SimulatorConfig,
+    make_http_server,
+)
 
 
 @contextmanager
@@ -68,7 +73,7 @@ def running_recorder(status: int = 200) -> Iterator[tuple[Recorder, str]]:
             self.end_headers()
             self.wfile.write(answer)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -123,6 +123,22 @@ VARIABLES: tuple[Variable, ...] = (
         group="Integrations",
     ),
     Variable(
+        "LUVAT_DELIVERY_LEASE_SECONDS",
+        "How long a worker owns the messages it took for delivery. A worker that dies "
+        "leaves them to others after this time; keep it well above the endpoints' timeouts.",
+        default="300",
+        kind="float",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_DELIVERY_CONCURRENCY",
+        "Parallel deliveries to one endpoint within one worker (HTTP requests, or AMQP "
+        "publishes each on its own connection).",
+        default="8",
+        kind="int",
+        group="Integrations",
+    ),
+    Variable(
         "LUVAT_CIRCUIT_FAILURE_THRESHOLD",
         "Consecutive failed deliveries to one endpoint that open its circuit breaker "
         "(deliveries to it are held).",

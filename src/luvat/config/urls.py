@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("luvat.identity.urls")),
     path("assessment/", include("luvat.assessment.urls")),
     path("authorities/", include("luvat.catalogue.urls")),
+    path("projects/", include("luvat.projects.urls")),
     prefix_default_language=True,
 )
 

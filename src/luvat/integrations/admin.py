@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from luvat.audit.actors import Actor, ActorKind
 from luvat.integrations.endpoints import authority_endpoint_save
-from luvat.integrations.models import AuthorityEndpoint, EndpointCircuit
+from luvat.integrations.models import (
+    AuthorityEndpoint,
+    ConformanceRun,
+    EndpointCircuit,
+    InboundEvent,
+    OutboxMessage,
+    OutboxStatus,
+)
+from luvat.integrations.outbox_admin import outbox_redeliver
 
 
 def admin_actor(request: HttpRequest) -> Actor:
@@ -120,3 +128,104 @@ class AuthorityEndpointAdmin(admin.ModelAdmin[AuthorityEndpoint]):
         for endpoint in queryset:
             circuit_close(endpoint=endpoint, actor=admin_actor(request))
         self.message_user(request, _("Deliveries resume at once."), messages.SUCCESS)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+    """What is pending and why, dead letters first to see, and one-click redelivery."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "authority_code",
+        "application_reference",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+    ]
+    list_filter = ["status", "kind", "authority_code"]
+    search_fields = ["message_id", "application_reference", "authority_code", "last_error"]
+    date_hierarchy = "created_at"
+    actions = ["redeliver"]
+    readonly_fields = [
+        "message_id",
+        "kind",
+        "authority_code",
+        "application",
+        "application_reference",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: OutboxMessage) -> str:
+        return obj.last_error[:120]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        dead = OutboxMessage.objects.filter(status=OutboxStatus.DEAD).count()
+        if dead:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d message(s) could not be delivered and wait for you: filter by "
+                    "status “given up”, fix the cause, then redeliver."
+                )
+                % {"count": dead},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Redeliver (same message id)"))
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        count = 0
+        for message in queryset:
+            outbox_redeliver(message=message, actor=admin_actor(request))
+            count += 1
+        self.message_user(
+            request, _("%(count)d message(s) queued again.") % {"count": count}, messages.SUCCESS
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(InboundEvent)
+class InboundEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "received_at",
+        "authority_code",
+        "event_id",
+        "type",
+        "occurred_at",
+        "outcome",
+        "status_after",
+        "case_reference",
+    ]
+    list_filter = ["type", "outcome", "authority_code", "transport"]
+    search_fields = ["event_id", "case_reference", "authority_code"]
+
+
+@admin.register(ConformanceRun)
+class ConformanceRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "authority_code", "transport", "endpoint_url", "passed"]
+    list_filter = ["passed", "transport", "authority_code"]

@@ -1,7 +1,10 @@
-"""Background work bookkeeping. The outbox joins this module with the integrations issue."""
+"""Background work bookkeeping and the outbox of messages to authorities' systems."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +25,58 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class OutboxKind(models.TextChoices):
+    APPLICATION_SUBMITTED = "application.submitted", _("application submitted")
+    APPLICATION_SUPPLEMENT = "application.supplement", _("supplement to an application")
+    APPLICATION_WITHDRAWN = "application.withdrawn", _("application withdrawn")
+    SHARED_DATA_CHANGED = "shared_data.changed", _("shared data changed")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    DEAD = "dead", _("given up")
+
+
+class OutboxMessage(models.Model):
+    """A message to an authority's system, written in the same transaction as the change.
+
+    Delivery (transports, retries, dead letters) belongs to the integrations issue; see
+    :mod:`luvat.integrations.outbox`.
+    """
+
+    message_id = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=40, choices=OutboxKind.choices)
+    authority_code = models.CharField(_("authority"), max_length=40, blank=True)
+    application = models.ForeignKey(
+        "projects.Application",
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    application_reference = models.CharField(_("application reference"), max_length=30)
+    payload = models.JSONField(_("payload"), encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.application_reference} ({self.status})"
 
 
 class TransportKind(models.TextChoices):
@@ -122,3 +177,66 @@ class EndpointCircuit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id}: {self.status}"
+
+
+class InboundOutcome(models.TextChoices):
+    APPLIED = "applied", _("moved the application")
+    PLACED = "placed", _("placed in the history (arrived late)")
+    UNCHANGED = "unchanged", _("already in that state")
+
+
+class InboundEvent(models.Model):
+    """A status event an authority system reported, kept once per (authority, event id)."""
+
+    authority_code = models.CharField(_("authority"), max_length=40)
+    event_id = models.CharField(_("sender's event id"), max_length=100)
+    application = models.ForeignKey(
+        "projects.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="inbound_events",
+    )
+    type = models.CharField(_("type"), max_length=30)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=InboundOutcome.choices)
+    status_before = models.CharField(_("status before"), max_length=30)
+    status_after = models.CharField(_("status after"), max_length=30)
+    case_reference = models.CharField(_("case reference"), max_length=100, blank=True)
+    transport = models.CharField(_("transport"), max_length=10, default="http")
+    body = models.JSONField(_("event"))
+
+    class Meta:
+        verbose_name = _("status event from an authority system")
+        verbose_name_plural = _("status events from authority systems")
+        ordering = ["application", "occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority_code", "event_id"], name="inbound_event_once_per_sender"
+            )
+        ]
+        indexes = [models.Index(fields=["application", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.authority_code}:{self.event_id} {self.type}"
+
+
+class ConformanceRun(models.Model):
+    """A run of the conformance kit against an authority's endpoint, with its report."""
+
+    authority_code = models.CharField(_("authority"), max_length=40, db_index=True)
+    endpoint_url = models.CharField(_("endpoint"), max_length=500)
+    transport = models.CharField(_("transport"), max_length=10)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), default=False)
+    report = models.JSONField(_("report"), default=dict)
+
+    class Meta:
+        verbose_name = _("conformance run")
+        verbose_name_plural = _("conformance runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        verdict = "pass" if self.passed else "fail"
+        return f"{self.authority_code} {self.started_at:%Y-%m-%d %H:%M} {verdict}"

@@ -354,6 +354,17 @@ def make_http_server(
             status, answer = simulator.receive(body, dict(self.headers.items()))
             self._answer(status, answer)
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = QuietHTTPServer((host, port), Handler)
     server.daemon_threads = True
     return server
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A client that hangs up (a sender that timed out) is normal here, not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)

@@ -1,0 +1,41 @@
+"""The projects app's use of the identity policy: which project or application an actor may
+reach. Views and API handlers call these; the rules themselves live in luvat.identity.policy."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from luvat.audit.actors import Actor
+from luvat.audit.services import access_record
+from luvat.identity.policy import authorise, can_act_for_company
+from luvat.projects.models import Project
+
+
+def project_for(
+    actor: Actor, public_id: UUID | str, *, purpose: str, write: bool = False
+) -> Project:
+    """The project, if ``actor`` acts for its company; refusals are access-logged (403)."""
+    try:
+        project = Project.objects.select_related("package").get(public_id=public_id)
+    except (Project.DoesNotExist, ValueError, ValidationError):
+        raise Http404("no such project") from None
+    authorise(
+        actor,
+        can_act_for_company(actor, project.business_id),
+        object_type="project",
+        object_id=project.public_id,
+        purpose=purpose,
+        subject_business_id=project.business_id,
+    )
+    if not write:
+        access_record(
+            actor=actor,
+            object_type="project",
+            object_id=project.public_id,
+            purpose=purpose,
+            subject_business_id=project.business_id,
+        )
+    return project

@@ -1,0 +1,460 @@
+"""The projects API for customers' own software and the browser (``/api/v1/projects/``).
+
+Authenticated by the log-in session (cookie + CSRF token); the caller acts for the company
+chosen after log-in, exactly as in the HTML views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+from ninja.security import APIKeyCookie
+
+from luvat.audit.actors import Actor, ActorKind
+from luvat.catalogue.models import Service
+from luvat.identity.policy import actor_from_request
+from luvat.projects.access import project_for
+from luvat.projects.api_schemas import (
+    ApplicationAddIn,
+    ApplicationFormOut,
+    ApplicationOut,
+    AttachmentOut,
+    FormIn,
+    ProjectIn,
+    ProjectListItemOut,
+    ProjectOut,
+    PropagateIn,
+    ReceiptOut,
+    RedirectOut,
+    SharedDataIn,
+    SubmitIn,
+)
+from luvat.projects.errors import (
+    AttachmentRejected,
+    IncompleteApplication,
+    InvalidSharedData,
+    NotAllowedInMode,
+    StaleVersion,
+)
+from luvat.projects.exports import application_document, project_export
+from luvat.projects.models import Application, Attachment, Project, Submission
+from luvat.projects.selectors import (
+    application_of_project,
+    company_projects,
+    project_summary,
+    submission_of_project,
+)
+from luvat.projects.services import (
+    application_add,
+    application_drop,
+    application_redirect_record,
+    application_save_form,
+    application_submit,
+    attachment_add,
+    project_create,
+    shared_data_change_propagate,
+    shared_data_set,
+)
+from luvat.projects.services.projects import shared_data_current
+from luvat.projects.snapshots import effective_form_data
+from luvat.projects.status import InvalidTransition
+from luvat.web.api_errors import ApiProblem
+
+
+class CustomerSession(APIKeyCookie):
+    """The log-in session of a person acting for a company (CSRF-checked)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor:
+        actor = actor_from_request(request)
+        if actor.kind != ActorKind.CUSTOMER or not actor.on_behalf_of:
+            raise ApiProblem(
+                status=401,
+                slug="unauthenticated",
+                detail="Log in and choose the company you act for.",
+            )
+        return actor
+
+
+router = Router(tags=["projects"], auth=CustomerSession())
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request.auth  # type: ignore[attr-defined]
+    if not isinstance(actor, Actor):  # the router's auth always sets it
+        raise ApiProblem(status=401, slug="unauthenticated")
+    return actor
+
+
+def _project(request: HttpRequest, project_id: UUID, *, write: bool = False) -> Project:
+    return project_for(_actor(request), project_id, purpose=request.path, write=write)
+
+
+def _problem_from(error: Exception) -> ApiProblem:
+    if isinstance(error, StaleVersion):
+        return ApiProblem(
+            status=409,
+            slug="stale-version",
+            detail="Someone changed this meanwhile; reload and apply your change again.",
+            current_version=error.current,
+        )
+    if isinstance(error, IncompleteApplication):
+        return ApiProblem(
+            status=422,
+            slug="incomplete-application",
+            detail="The application cannot be submitted; see errors.",
+            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
+        )
+    if isinstance(error, InvalidSharedData):
+        return ApiProblem(
+            status=422,
+            slug="invalid-shared-data",
+            detail="Some shared-data values are not valid; see errors.",
+            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
+        )
+    if isinstance(error, InvalidTransition):
+        return ApiProblem(
+            status=409,
+            slug="invalid-transition",
+            detail=str(error),
+            current_status=error.current,
+        )
+    if isinstance(error, NotAllowedInMode):
+        return ApiProblem(status=409, slug="wrong-joining-mode", detail=str(error))
+    if isinstance(error, AttachmentRejected):
+        return ApiProblem(
+            status=422, slug="attachment-rejected", detail=error.message, reason=error.reason
+        )
+    raise error
+
+
+PROBLEMS = (
+    StaleVersion,
+    IncompleteApplication,
+    InvalidSharedData,
+    InvalidTransition,
+    NotAllowedInMode,
+    AttachmentRejected,
+)
+
+
+def project_document(project: Project) -> dict[str, Any]:
+    summary = project_summary(project=project)
+    applications = []
+    for row in summary.rows:
+        document = application_document(row, [])
+        applications.append(
+            {
+                **document,
+                "service_code": document["service"]["code"],
+                "service_name": document["service"]["name"],
+                "authority_code": (document["authority"] or {}).get("code"),
+                "authority_name": (document["authority"] or {}).get("name"),
+                "next_action": {
+                    **document["next_action"],
+                    "customer_must_act": row.next_action.customer_must_act,
+                },
+            }
+        )
+    return {
+        "id": project.public_id,
+        "reference": project.reference,
+        "name": project.name,
+        "description": project.description,
+        "business_id": project.business_id,
+        "company_name": project.company_name,
+        "version": project.version,
+        "starts_on": project.starts_on,
+        "shared_data": [
+            {
+                "code": v.field.code,
+                "label": v.field.label,
+                "value": v.value,
+                "provenance": v.provenance,
+                "changed_at": v.changed_at,
+            }
+            for v in summary.shared_values
+        ],
+        "applications": applications,
+        "pending_shared_data_changes": [
+            {
+                "application_id": row.application.public_id,
+                "reference": row.application.reference,
+                "changes": row.changed_shared_data,
+            }
+            for row in summary.rows_with_changes
+        ],
+    }
+
+
+@router.get("/", response=list[ProjectListItemOut], summary="The company's projects")
+def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": item.project.public_id,
+            "reference": item.project.reference,
+            "name": item.project.name,
+            "applications": item.applications,
+            "waiting_for_customer": item.needs_action,
+            "at_authorities": item.pending,
+            "decided": item.decided,
+            "next_submission_deadline": item.next_submission_deadline,
+            "warning": str(item.warning),
+        }
+        for item in company_projects(business_id=_actor(request).on_behalf_of)
+    ]
+
+
+@router.post("/", response={201: ProjectOut}, summary="Create a project")
+def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    services = list(Service.objects.filter(code__in=payload.service_codes, active=True))
+    unknown = set(payload.service_codes) - {s.code for s in services}
+    if unknown:
+        raise ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="Unknown service codes.",
+            errors=[{"field": "service_codes", "messages": sorted(unknown)}],
+        )
+    try:
+        project = project_create(
+            actor=actor,
+            business_id=actor.on_behalf_of,
+            name=payload.name,
+            description=payload.description,
+            services=services,
+            shared_data=payload.shared_data,
+        )
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    return 201, project_document(project)
+
+
+@router.get("/{project_id}", response=ProjectOut, summary="One project's summary")
+def get_project(request: HttpRequest, project_id: UUID) -> dict[str, Any]:
+    return project_document(_project(request, project_id))
+
+
+@router.get("/{project_id}/export", summary="The whole project as one JSON document")
+def export_project(request: HttpRequest, project_id: UUID) -> dict[str, Any]:
+    return project_export(_project(request, project_id))
+
+
+@router.put("/{project_id}/shared-data", response=ProjectOut, summary="Set shared data")
+def put_shared_data(
+    request: HttpRequest, project_id: UUID, payload: SharedDataIn
+) -> dict[str, Any]:
+    project = _project(request, project_id, write=True)
+    try:
+        shared_data_set(
+            project=project,
+            values=payload.values,
+            actor=_actor(request),
+            expected_version=payload.version,
+        )
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    project.refresh_from_db()
+    return project_document(project)
+
+
+@router.post(
+    "/{project_id}/shared-data/propagate",
+    response=list[ReceiptOut],
+    summary="Send changed shared data to the authorities as a supplement",
+)
+def propagate(request: HttpRequest, project_id: UUID, payload: PropagateIn) -> list[dict[str, Any]]:
+    project = _project(request, project_id, write=True)
+    ids = None
+    if payload.application_ids is not None:
+        ids = list(
+            project.applications.filter(public_id__in=payload.application_ids).values_list(
+                "pk", flat=True
+            )
+        )
+    receipts = shared_data_change_propagate(
+        project=project, actor=_actor(request), application_ids=ids
+    )
+    return [_receipt_document(receipt) for receipt in receipts]
+
+
+@router.post("/{project_id}/applications", response={201: ApplicationOut}, summary="Add a service")
+def add_application(
+    request: HttpRequest, project_id: UUID, payload: ApplicationAddIn
+) -> tuple[int, dict[str, Any]]:
+    project = _project(request, project_id, write=True)
+    service = Service.objects.filter(code=payload.service_code, active=True).first()
+    if service is None:
+        raise ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="Unknown service code.",
+            errors=[{"field": "service_code", "messages": [payload.service_code]}],
+        )
+    application = application_add(project=project, service=service, actor=_actor(request))
+    document = project_document(project)
+    [row] = [a for a in document["applications"] if a["id"] == str(application.public_id)]
+    return 201, row
+
+
+def _form_document(project: Project, application: Application) -> dict[str, Any]:
+    mapping = dict(application.service.shared_data_mapping or {})
+    return {
+        "id": application.public_id,
+        "reference": application.reference,
+        "status": application.status,
+        "version": application.version,
+        "project_version": project.version,
+        "form_schema": application.service.form_schema or {},
+        "shared_fields": mapping,
+        "data": effective_form_data(
+            form_data=application.form_data, mapping=mapping, shared=shared_data_current(project)
+        ),
+        "attachments": [_attachment_document(a) for a in application.attachments.order_by("id")],
+        "attachment_types": list(application.service.attachments or []),
+    }
+
+
+def _receipt_document(receipt: Submission) -> dict[str, Any]:
+    return {
+        "id": receipt.public_id,
+        "kind": receipt.kind,
+        "reference": receipt.reference,
+        "arrived_at": receipt.arrived_at,
+        "sha256": receipt.sha256,
+        "snapshot": receipt.snapshot,
+    }
+
+
+def _attachment_document(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.public_id,
+        "code": attachment.code,
+        "file_name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
+@router.get(
+    "/{project_id}/applications/{application_id}",
+    response=ApplicationFormOut,
+    summary="An application's form, pre-filled from shared data",
+)
+def get_application(request: HttpRequest, project_id: UUID, application_id: UUID) -> dict[str, Any]:
+    project = _project(request, project_id)
+    return _form_document(
+        project, application_of_project(project=project, public_id=application_id)
+    )
+
+
+@router.put(
+    "/{project_id}/applications/{application_id}/form",
+    response=ApplicationFormOut,
+    summary="Save a draft's answers (shared fields go to shared data)",
+)
+def put_form(
+    request: HttpRequest, project_id: UUID, application_id: UUID, payload: FormIn
+) -> dict[str, Any]:
+    project = _project(request, project_id, write=True)
+    application = application_of_project(project=project, public_id=application_id)
+    try:
+        application = application_save_form(
+            application=application,
+            data=payload.data,
+            actor=_actor(request),
+            expected_version=payload.version,
+            expected_project_version=payload.project_version,
+        )
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    project.refresh_from_db()
+    return _form_document(project, application)
+
+
+@router.delete(
+    "/{project_id}/applications/{application_id}",
+    response={204: None},
+    summary="Drop a draft application from the project",
+)
+def drop_application(
+    request: HttpRequest, project_id: UUID, application_id: UUID
+) -> tuple[int, None]:
+    project = _project(request, project_id, write=True)
+    application = application_of_project(project=project, public_id=application_id)
+    try:
+        application_drop(application=application, actor=_actor(request))
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    return 204, None
+
+
+@router.post(
+    "/{project_id}/applications/{application_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Attach a file (checked by content and size)",
+)
+def post_attachment(
+    request: HttpRequest,
+    project_id: UUID,
+    application_id: UUID,
+    code: Form[str],
+    file: File[UploadedFile],
+) -> tuple[int, dict[str, Any]]:
+    project = _project(request, project_id, write=True)
+    application = application_of_project(project=project, public_id=application_id)
+    try:
+        attachment = attachment_add(
+            application=application, code=code, upload=file, actor=_actor(request)
+        )
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    return 201, _attachment_document(attachment)
+
+
+@router.post(
+    "/{project_id}/applications/{application_id}/submit",
+    response={201: ReceiptOut, 200: ReceiptOut},
+    summary="Submit; a repeated submit returns the first receipt (200)",
+)
+def submit(
+    request: HttpRequest, project_id: UUID, application_id: UUID, payload: SubmitIn
+) -> tuple[int, dict[str, Any]]:
+    project = _project(request, project_id, write=True)
+    application = application_of_project(project=project, public_id=application_id)
+    already = application.submissions.filter(kind="application").exists()
+    try:
+        receipt = application_submit(
+            application=application, actor=_actor(request), expected_version=payload.version
+        )
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    return (200 if already else 201), _receipt_document(receipt)
+
+
+@router.post(
+    "/{project_id}/applications/{application_id}/redirect",
+    response=RedirectOut,
+    summary="Record the redirect to the authority's e-service; the address to go to",
+)
+def redirect(request: HttpRequest, project_id: UUID, application_id: UUID) -> dict[str, str]:
+    project = _project(request, project_id, write=True)
+    application = application_of_project(project=project, public_id=application_id)
+    try:
+        return {"url": application_redirect_record(application=application, actor=_actor(request))}
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+
+
+@router.get("/{project_id}/receipts/{receipt_id}", response=ReceiptOut, summary="A receipt")
+def get_receipt(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> dict[str, Any]:
+    project = _project(request, project_id)
+    return _receipt_document(submission_of_project(project=project, public_id=receipt_id))

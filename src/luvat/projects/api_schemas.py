@@ -1,0 +1,158 @@
+"""Schemas of the projects API (``<Thing>In`` / ``<Thing>Out``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class ProjectListItemOut(Schema):
+    id: UUID
+    reference: str
+    name: str
+    applications: int
+    waiting_for_customer: int
+    at_authorities: int
+    decided: int
+    next_submission_deadline: date | None
+    warning: str = Field(description='"", "closes_soon" or "closed"')
+
+
+class ProjectIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    service_codes: list[str] = Field(default_factory=list, description="catalogue service codes")
+    shared_data: dict[str, Any] = Field(
+        default_factory=dict, description="vocabulary code → value, typed once for the project"
+    )
+
+
+class FromAssessmentIn(Schema):
+    assessment_result_id: UUID
+    name: str = Field(default="", max_length=200)
+
+
+class SharedValueOut(Schema):
+    code: str
+    label: str
+    value: Any
+    provenance: str
+    changed_at: datetime
+
+
+class NextActionOut(Schema):
+    code: str
+    text: str
+    customer_must_act: bool
+
+
+class ApplicationOut(Schema):
+    id: UUID
+    reference: str
+    service_code: str
+    service_name: str
+    authority_code: str | None
+    authority_name: str | None
+    joining_mode: str
+    status: str
+    status_label: str
+    outcome: str
+    last_change: datetime
+    latest_submission_date: date | None
+    expected_decision_date: date | None
+    clock_stopped: bool
+    warning: str
+    next_action: NextActionOut
+    depends_on: list[str] = Field(description="references of applications this one waits for")
+
+
+class ChangeOut(Schema):
+    code: str
+    old: Any
+    new: Any
+
+
+class PendingChangeOut(Schema):
+    application_id: UUID
+    reference: str
+    changes: list[ChangeOut]
+
+
+class ProjectOut(Schema):
+    id: UUID
+    reference: str
+    name: str
+    description: str
+    business_id: str
+    company_name: str
+    version: int = Field(description="send back as `version` when changing shared data")
+    starts_on: date | None
+    shared_data: list[SharedValueOut]
+    applications: list[ApplicationOut]
+    pending_shared_data_changes: list[PendingChangeOut]
+
+
+class SharedDataIn(Schema):
+    values: dict[str, Any] = Field(description='vocabulary code → value; null or "" clears')
+    version: int | None = Field(default=None, description="the project version you edited")
+
+
+class PropagateIn(Schema):
+    application_ids: list[UUID] | None = Field(
+        default=None, description="only these applications; all with changes when omitted"
+    )
+
+
+class ApplicationAddIn(Schema):
+    service_code: str
+
+
+class ApplicationFormOut(Schema):
+    id: UUID
+    reference: str
+    status: str
+    version: int
+    project_version: int
+    form_schema: dict[str, Any]
+    shared_fields: dict[str, str] = Field(description="form property → shared-data code")
+    data: dict[str, Any] = Field(description="the answers, shared fields filled from shared data")
+    attachments: list[AttachmentOut]
+    attachment_types: list[dict[str, Any]]
+
+
+class FormIn(Schema):
+    data: dict[str, Any]
+    version: int | None = None
+    project_version: int | None = None
+
+
+class SubmitIn(Schema):
+    version: int | None = None
+
+
+class AttachmentOut(Schema):
+    id: UUID
+    code: str
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class ReceiptOut(Schema):
+    id: UUID
+    kind: str
+    reference: str
+    arrived_at: datetime
+    sha256: str
+    snapshot: dict[str, Any]
+
+
+class RedirectOut(Schema):
+    url: str
+
+
+ApplicationFormOut.model_rebuild()

@@ -1,0 +1,23 @@
+"""Projects: a company's permits driven forward as one project, with shared data entered once."""
+
+from luvat.projects.models.applications import (
+    Application,
+    Attachment,
+    EventSource,
+    StatusEvent,
+    Submission,
+    SubmissionKind,
+)
+from luvat.projects.models.projects import Project, Provenance, SharedDataValue
+
+__all__ = [
+    "Application",
+    "Attachment",
+    "EventSource",
+    "Project",
+    "Provenance",
+    "SharedDataValue",
+    "StatusEvent",
+    "Submission",
+    "SubmissionKind",
+]

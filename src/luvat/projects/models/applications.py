@@ -1,0 +1,200 @@
+"""Applications (asiointi), their status history, attachments and submissions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luvat.projects.models.projects import Project
+from luvat.projects.status import Outcome, Status
+
+if TYPE_CHECKING:
+    from luvat.catalogue.models import Authority, Service  # noqa: F401
+
+
+class Application(models.Model):
+    """A project's case with one service. ``status`` caches the newest :class:`StatusEvent`."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="applications"
+    )
+    service = models.ForeignKey(
+        "catalogue.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    authority = models.ForeignKey(
+        "catalogue.Authority",
+        verbose_name=_("authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    form_data = models.JSONField(
+        _("form data"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    # The shared data the authority holds: the submission snapshot's, then each propagated change.
+    shared_data_sent = models.JSONField(
+        _("shared data sent"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    redirected_at = models.DateTimeField(_("sent to the authority's e-service at"), null=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["project", "id"]
+        constraints = [
+            # A project holds one live application per service; dropped ones stay as history.
+            models.UniqueConstraint(
+                fields=["project", "service"],
+                condition=~Q(status__in=["cancelled", "withdrawn"]),
+                name="one_live_application_per_service",
+            )
+        ]
+        indexes = [models.Index(fields=["authority", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class EventSource(models.TextChoices):
+    CUSTOMER = "customer", _("customer")
+    OFFICIAL = "official", _("official")
+    AUTHORITY_SYSTEM = "authority_system", _("authority system")
+    SYSTEM = "system", _("service layer")
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("status events are kept forever and never changed")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise TypeError("status events are kept forever and never changed")
+
+
+class StatusEvent(models.Model):
+    """One status change of an application: who, when, why, from where. Kept forever."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="status_events",
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    previous_status = models.CharField(
+        _("previous status"), max_length=30, choices=Status.choices, blank=True
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=20, choices=EventSource.choices)
+    actor_ref = models.CharField(_("actor"), max_length=128, blank=True)
+    actor_label = models.CharField(_("actor name"), max_length=200, blank=True)
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["application", "occurred_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("status events are kept forever and never changed")
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name carries no user input: a random name in a dated folder.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to an application, checked by content; served only through a view."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    code = models.CharField(_("attachment type"), max_length=80)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.CharField(_("uploaded by"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SubmissionKind(models.TextChoices):
+    APPLICATION = "application", _("application")
+    SHARED_DATA_CHANGE = "shared_data_change", _("change of shared data")
+
+
+class Submission(models.Model):
+    """A frozen snapshot sent to the authority, and the customer's receipt for it."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=SubmissionKind.choices)
+    reference = models.CharField(_("reference number"), max_length=40, unique=True)
+    arrived_at = models.DateTimeField(_("arrived at"), default=timezone.now)
+    snapshot = models.JSONField(_("snapshot"), encoder=DjangoJSONEncoder)
+    sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+    submitted_by = models.CharField(_("submitted by"), max_length=128, blank=True)
+    submitted_by_label = models.CharField(_("submitted by (name)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["arrived_at", "id"]
+        constraints = [
+            # However many tabs or retries: one application submission per application.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="application"),
+                name="one_application_submission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,30 @@
+"""Writes of the projects app: one typed, audited, atomic function per action."""
+
+from luvat.projects.services.applications import (
+    application_add,
+    application_drop,
+    application_redirect_record,
+    application_save_form,
+    application_status_change,
+    application_submit,
+)
+from luvat.projects.services.attachments import attachment_add, attachment_remove
+from luvat.projects.services.projects import (
+    project_create,
+    shared_data_change_propagate,
+    shared_data_set,
+)
+
+__all__ = [
+    "application_add",
+    "application_drop",
+    "application_redirect_record",
+    "application_save_form",
+    "application_status_change",
+    "application_submit",
+    "attachment_add",
+    "attachment_remove",
+    "project_create",
+    "shared_data_change_propagate",
+    "shared_data_set",
+]

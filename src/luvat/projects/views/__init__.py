@@ -1,0 +1,1 @@
+"""HTML views of the projects app: parse input, call one service, render."""

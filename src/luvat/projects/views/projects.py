@@ -1,0 +1,180 @@
+"""The company's projects, one project's summary, shared data and its propagation."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from luvat.audit.actors import ActorKind
+from luvat.catalogue.models import Service
+from luvat.identity.policy import require_actor
+from luvat.projects.access import project_for
+from luvat.projects.errors import InvalidSharedData, StaleVersion
+from luvat.projects.exports import project_export
+from luvat.projects.selectors import company_projects, project_summary, vocabulary_fields
+from luvat.projects.services import (
+    application_add,
+    project_create,
+    shared_data_change_propagate,
+    shared_data_set,
+)
+
+customer = require_actor(ActorKind.CUSTOMER, company=True)
+customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
+
+
+@require_GET
+@customer
+def project_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    items = company_projects(business_id=actor.on_behalf_of)
+    return render(request, "projects/project_list.html", {"items": items, "errors": {}})
+
+
+@require_POST
+@customer_write
+def project_new(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    name = request.POST.get("name", "").strip()
+    if not name:
+        items = company_projects(business_id=actor.on_behalf_of)
+        errors = {"name": [_("Give the project a name.")]}
+        context = {"items": items, "errors": errors, "posted": request.POST}
+        return render(request, "projects/project_list.html", context, status=422)
+    project = project_create(
+        actor=actor,
+        business_id=actor.on_behalf_of,
+        company_name=request.session.get("luvat_acting", {}).get("company_name", ""),
+        name=name[:200],
+        description=request.POST.get("description", "").strip(),
+    )
+    messages.success(request, _("The project was created. Add the permits it needs."))
+    return redirect("projects:services", project_id=project.public_id)
+
+
+@require_GET
+@customer
+def project_detail(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:detail")
+    summary = project_summary(project=project)
+    return render(
+        request, "projects/project_summary.html", {"summary": summary, "project": project}
+    )
+
+
+def _shared_data_page(
+    request: HttpRequest,
+    project_id: UUID,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    posted: dict[str, str] | None = None,
+    stale: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:shared-data")
+    summary = project_summary(project=project)
+    values = {v.field.code: v for v in summary.shared_values}
+    groups: dict[str, list[dict[str, object]]] = {}
+    for field in vocabulary_fields():
+        value = values.get(field.code)
+        shown = (posted or {}).get(
+            field.code, "" if value is None or value.value is None else value.value
+        )
+        groups.setdefault(field.group, []).append(
+            {
+                "field": field,
+                "value": shown,
+                "stored": value,
+                "errors": (errors or {}).get(field.code, []),
+            }
+        )
+    context = {
+        "project": project,
+        "summary": summary,
+        "groups": groups,
+        "errors": errors or {},
+        "stale": stale,
+    }
+    return render(request, "projects/shared_data.html", context, status=status)
+
+
+@customer_write
+def shared_data(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    if request.method != "POST":
+        return _shared_data_page(request, project_id)
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:shared-data", write=True)
+    codes = [f.code for f in vocabulary_fields()]
+    values = {code: request.POST.get(code, "") for code in codes if code in request.POST}
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        changed = shared_data_set(
+            project=project, values=values, actor=actor, expected_version=version
+        )
+    except InvalidSharedData as invalid:
+        return _shared_data_page(
+            request, project_id, errors=invalid.errors, posted=values, status=422
+        )
+    except StaleVersion:
+        return _shared_data_page(request, project_id, posted=values, stale=True, status=409)
+    if changed:
+        messages.success(request, _("Shared data saved."))
+    return redirect("projects:shared-data", project_id=project.public_id)
+
+
+@require_POST
+@customer_write
+def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:propagate", write=True)
+    chosen = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
+    receipts = shared_data_change_propagate(project=project, actor=actor, application_ids=chosen)
+    messages.success(
+        request,
+        _("The change was sent to %(count)d authorities.") % {"count": len(receipts)},
+    )
+    return redirect("projects:detail", project_id=project.public_id)
+
+
+@customer_write
+def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:services", write=True)
+    if request.method == "POST":
+        codes = request.POST.getlist("service")
+        for service in Service.objects.filter(code__in=codes, active=True):
+            application_add(project=project, service=service, actor=actor)
+        if codes:
+            messages.success(request, _("The applications were added to the project."))
+        return redirect("projects:detail", project_id=project.public_id)
+    have = set(
+        project.applications.exclude(status__in=["cancelled", "withdrawn"]).values_list(
+            "service_id", flat=True
+        )
+    )
+    services = [
+        s for s in Service.objects.filter(active=True).order_by("name_fi") if s.pk not in have
+    ]
+    return render(request, "projects/add_services.html", {"project": project, "services": services})
+
+
+@require_GET
+@customer
+def export_json(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:export")
+    response = JsonResponse(
+        project_export(project), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project.reference}.json"'
+    return response

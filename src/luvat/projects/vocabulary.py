@@ -1,0 +1,15 @@
+"""Shared-data fields the project itself reads (codes of catalogue/data/vocabulary.yaml): the
+schedule drives deadlines, the site municipality picks the authorities, and the company's own
+data comes from the company register."""
+
+from __future__ import annotations
+
+# vocabulary code → Project column it mirrors
+PROJECT_COLUMNS = {
+    "start_date": "starts_on",
+    "end_date": "ends_on",
+    "site_municipality": "municipality_code",
+}
+COMPANY_NAME = "company_name"
+COMPANY_BUSINESS_ID = "business_id"
+COMPANY_ADDRESS = "company_address"

@@ -85,7 +85,8 @@ def _filtered(scope: QuerySet[CaseFile], filters: InboxFilters, today: date) -> 
 
 def inbox(actor: Actor, filters: InboxFilters, *, today: date | None = None) -> Inbox:
     """The actor's authority's cases: overdue and nearest due first, counts per status, and the
-    choices of the filters. Eight queries, however many cases."""
+    choices of the filters. Ten queries (four of them the actor's role and scope), however
+    many cases."""
     today = today or timezone.localdate()
     codes = sorted(authority_codes_for(actor))
     authority = Authority.objects.filter(code__in=codes).order_by("code").first()

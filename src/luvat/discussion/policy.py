@@ -18,13 +18,14 @@ def may_use_room(actor: Actor, room: DiscussionRoom) -> bool:
     )
 
 
-def may_use_thread(actor: Actor, thread: Thread) -> bool:
+def may_use_thread(actor: Actor, thread: Thread, codes: frozenset[str] | None = None) -> bool:
     """The company's people: customer and application threads. Authorities of the project:
-    the customer and authorities threads, and the threads of their own applications."""
+    the customer and authorities threads, and the threads of their own applications.
+    ``codes`` are the actor's authority codes when the caller has them already."""
     room = thread.room
     if can_act_for_company(actor, room.business_id):
         return thread.kind != ThreadKind.AUTHORITIES
-    codes = authority_codes_for(actor)
+    codes = authority_codes_for(actor) if codes is None else codes
     if thread.kind == ThreadKind.APPLICATION:
         return thread.authority_code in codes
     return bool(codes & set(room.authority_codes))

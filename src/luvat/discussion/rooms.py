@@ -3,7 +3,10 @@ that have reached an authority."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from luvat.audit.actors import Actor
+from luvat.catalogue.models import JoiningMode
 from luvat.discussion.models import DiscussionRoom, Thread
 from luvat.discussion.services import ApplicationThreadSpec, discussion_room_sync
 from luvat.projects.models import Application, Project
@@ -11,10 +14,12 @@ from luvat.projects.status import Status
 
 
 def thread_specs(project: Project) -> list[ApplicationThreadSpec]:
-    """One thread per application an authority has (not drafts, not cancelled ones)."""
+    """One thread per application an authority has: not cancelled ones, not drafts (except
+    redirect-mode ones, which the customer fills in the authority's own e-service)."""
     applications = (
         Application.objects.filter(project=project, authority__isnull=False)
-        .exclude(status__in=[Status.DRAFT, Status.CANCELLED])
+        .exclude(status=Status.CANCELLED)
+        .exclude(Q(status=Status.DRAFT) & ~Q(service__joining_mode=JoiningMode.REDIRECT))
         .select_related("service", "authority")
         .order_by("id")
     )

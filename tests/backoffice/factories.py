@@ -49,7 +49,9 @@ def customer(business_id: str = FESTIVAALI, given_name: str = "Maija") -> Actor:
 
 
 def actor_of(person: Person, kind: ActorKind, on_behalf_of: str) -> Actor:
-    return Actor(kind=kind, ref=f"person:{person.pk}", label=person.full_name, on_behalf_of=on_behalf_of)
+    return Actor(
+        kind=kind, ref=f"person:{person.pk}", label=person.full_name, on_behalf_of=on_behalf_of
+    )
 
 
 @dataclass
@@ -62,8 +64,12 @@ class EventProject:
 def event_catalogue() -> None:
     MunicipalityFactory.create()
     vocabulary()
-    AuthorityFactory.create(code=RESCUE, name_fi="Helsingin pelastuslaitos", kind=AuthorityKind.RESCUE)
-    AuthorityFactory.create(code=POLICE, name_fi="Helsingin poliisilaitos", kind=AuthorityKind.POLICE)
+    AuthorityFactory.create(
+        code=RESCUE, name_fi="Helsingin pelastuslaitos", kind=AuthorityKind.RESCUE
+    )
+    AuthorityFactory.create(
+        code=POLICE, name_fi="Helsingin poliisilaitos", kind=AuthorityKind.POLICE
+    )
     ServiceFactory.create(
         code="event-rescue-plan",
         name_fi="Pelastussuunnitelma",
@@ -114,7 +120,9 @@ def event_project(business_id: str = FESTIVAALI, *, submit: bool = True) -> Even
             },
             actor=maija,
         )
-        attachment_add(application=rescue, code="site_map", upload=pdf("alueen-kartta.pdf"), actor=maija)
+        attachment_add(
+            application=rescue, code="site_map", upload=pdf("alueen-kartta.pdf"), actor=maija
+        )
         application_submit(application=rescue, actor=maija)
         application_redirect_record(application=police, actor=maija)
     rescue.refresh_from_db()

@@ -52,6 +52,7 @@ def test_submission_opens_a_case_file_with_the_expected_decision_date(case):
     file = CaseFile.objects.get(application=case.rescue_plan)
     assert (file.authority_code, file.status, file.due_kind) == (RESCUE, "submitted", "decision")
     # Light e-service: the clock started at submission; 14 days, moved off weekends.
+    assert file.due_on is not None
     assert timedelta(days=14) <= file.due_on - timezone.localdate() <= timedelta(days=17)
     assert not CaseFile.objects.filter(application=case.police_notice).exists()
 
@@ -67,7 +68,11 @@ def test_the_whole_light_e_service_case(case, riikka):
         application=rescue, actor=riikka, text="Lisää poistumisreitit karttaan.", due_on=due
     )
     file = CaseFile.objects.get(application=rescue)
-    assert (file.status, file.due_kind, file.due_on) == ("supplement_requested", DueKind.SUPPLEMENT, due)
+    assert (file.status, file.due_kind, file.due_on) == (
+        "supplement_requested",
+        DueKind.SUPPLEMENT,
+        due,
+    )
     supplement_answer(
         request=request,
         actor=maija,
@@ -130,7 +135,12 @@ def test_a_status_change_on_another_authoritys_application_is_refused(case):
 
 @pytest.mark.parametrize(
     ("text", "days", "field"),
-    [("", 5, "text"), ("   ", 5, "text"), ("Lisää kartta", 0, "due_on"), ("Lisää kartta", -3, "due_on")],
+    [
+        ("", 5, "text"),
+        ("   ", 5, "text"),
+        ("Lisää kartta", 0, "due_on"),
+        ("Lisää kartta", -3, "due_on"),
+    ],
 )
 def test_a_supplement_request_needs_text_and_a_future_due_date(case, riikka, text, days, field):
     application_mark_received(application=case.rescue_plan, actor=riikka)

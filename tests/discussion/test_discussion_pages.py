@@ -36,7 +36,10 @@ def test_customer_and_authority_talk_in_the_project_thread():
     assert room.threads.filter(kind="application").count() == 2
     response = maija.post(
         f"/fi/discussion/threads/{shared.pk}/",
-        {"body": "<script>x</script> katso https://example.invalid/kartta ja javascript:alert(1) @HKI-RESCUE"},
+        {
+            "body": "<script>x</script> katso https://example.invalid/kartta "
+            "ja javascript:alert(1) @HKI-RESCUE"
+        },
     )
     assert response.status_code == 302
     riikka = official_client(RESCUE)
@@ -56,11 +59,16 @@ def test_threads_of_other_parties_are_refused():
     room = case.project.discussion_room
     rescue_thread = room.threads.get(application=case.rescue_plan)
     authorities = room.threads.get(kind="authorities")
-    assert official_client(POLICE).get(f"/fi/discussion/threads/{rescue_thread.pk}/").status_code == 404
+    assert (
+        official_client(POLICE).get(f"/fi/discussion/threads/{rescue_thread.pk}/").status_code
+        == 404
+    )
     maija = Client()
     act_for_company(maija, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
     assert maija.get(f"/fi/discussion/threads/{authorities.pk}/").status_code == 404
     tukes = official_client("TUKES")
     assert tukes.get(f"/fi/discussion/projects/{case.project.public_id}/").status_code == 403
-    assert tukes.post(f"/fi/discussion/threads/{authorities.pk}/", {"body": "hei"}).status_code == 404
+    assert (
+        tukes.post(f"/fi/discussion/threads/{authorities.pk}/", {"body": "hei"}).status_code == 404
+    )
     assert not Message.objects.exists()

@@ -32,7 +32,11 @@ def test_the_person_reads_their_notifications_and_sets_preferences():
     notification_publish(
         kind=NotificationKind.DECISION_MADE,
         audience=Audience(business_ids=(FESTIVAALI,)),
-        params={"application": "Pelastussuunnitelma", "authority": "Pelastuslaitos", "outcome": "<i>ok</i>"},
+        params={
+            "application": "Pelastussuunnitelma",
+            "authority": "Pelastuslaitos",
+            "outcome": "<i>ok</i>",
+        },
         url="/projects/",
     )
     assert fan_out_batch() == 1

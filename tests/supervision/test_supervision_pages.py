@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def test_an_event_scheduled_on_the_page_reaches_the_company_page_and_its_calendar():
     AuthorityFactory.create(code="HKI-RESCUE", name_fi="Helsingin pelastuslaitos")
     riikka = Client()
-    act_as_official(riikka, OfficialRoleFactory.create(authority_code="HKI-RESCUE").person, "HKI-RESCUE")
+    act_as_official(
+        riikka, OfficialRoleFactory.create(authority_code="HKI-RESCUE").person, "HKI-RESCUE"
+    )
     day = timezone.localdate() + timedelta(days=20)
     form = {
         "business_id": FESTIVAALI,

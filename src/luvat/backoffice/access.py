@@ -50,7 +50,9 @@ def project_authority_codes(application: Application) -> frozenset[str]:
     return frozenset(codes)
 
 
-def application_for(actor: Actor, public_id: UUID | str, *, purpose: str, part: Part) -> Application:
+def application_for(
+    actor: Actor, public_id: UUID | str, *, purpose: str, part: Part
+) -> Application:
     """The application if ``actor`` may read ``part`` of it; 404 when it does not exist, 403
     (access-logged) when it is not theirs; reads are access-logged."""
     try:

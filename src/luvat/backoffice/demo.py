@@ -29,7 +29,9 @@ def _person_actor(key: str, kind: ActorKind, on_behalf_of: str) -> tuple[Actor, 
     person = Person.objects.filter(demo_key=key).first()
     if person is None:
         return None
-    actor = Actor(kind=kind, ref=f"person:{person.pk}", label=person.full_name, on_behalf_of=on_behalf_of)
+    actor = Actor(
+        kind=kind, ref=f"person:{person.pk}", label=person.full_name, on_behalf_of=on_behalf_of
+    )
     return actor, person.user_id
 
 
@@ -54,7 +56,9 @@ def _supervision(project: Project | None) -> int:
             starts_at=_at(43, 10),
             ends_at=_at(43, 12),
             place="Kaisaniemen puisto, Helsinki",
-            preparation="Pelastussuunnitelma, poistumisreittien kartta ja sammutinten huoltotiedot.",
+            preparation=(
+                "Pelastussuunnitelma, poistumisreittien kartta ja sammutinten huoltotiedot."
+            ),
             site="Kaisaniemen puisto",
             project_id=project.pk if project else None,
         ),
@@ -93,16 +97,14 @@ def _discussion(project: Project | None) -> int:
         user_id=customer[1],
         thread=thread,
         body=(
-            "Hei! Festivaalin alue-esitys on nähtävissä osoitteessa https://example.invalid/kartta. "
-            "Kysyttävää järjestelyistä voi esittää tässä ketjussa."
+            "Hei! Festivaalin alue-esitys on nähtävissä osoitteessa "
+            "https://example.invalid/kartta. Kysyttävää järjestelyistä voi esittää tässä ketjussa."
         ),
     )
     return 1
 
 
 def load_demo_activity() -> DemoResult:
-    project = Project.objects.filter(
-        business_id=DEMO_BUSINESS_ID, name=DEMO_PROJECT_NAME
-    ).first()
+    project = Project.objects.filter(business_id=DEMO_BUSINESS_ID, name=DEMO_PROJECT_NAME).first()
     created = _supervision(project) + _discussion(project)
     return DemoResult(created=created, existing=0 if created else 1)

@@ -44,5 +44,8 @@ def field_errors(error: Exception) -> dict[str, list[str]]:
     from django.core.exceptions import ValidationError
 
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return {name: [str(m) for e in errors for m in e.messages] for name, errors in error.error_dict.items()}
+        return {
+            name: [str(m) for e in errors for m in e.messages]
+            for name, errors in error.error_dict.items()
+        }
     return {"": [str(m) for m in getattr(error, "messages", [str(error)])]}

@@ -47,6 +47,7 @@ class CaseFile(models.Model):
         indexes = [
             models.Index(fields=["authority_code", "status", "due_on", "id"]),
             models.Index(fields=["authority_code", "due_on", "id"]),
+            models.Index(fields=["authority_code", "service_code", "due_on"]),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,6 @@ from luvat.projects.models import Application
 from luvat.projects.status import Outcome, Status
 
 
-
 def customer_url(application: Application) -> str:
     with translation.override("fi"):
         path = reverse(
@@ -64,7 +63,9 @@ def notify_company_status(application: Application) -> None:
     )
 
 
-def notify_supplement_requested(application: Application, *, text: str, due_on: Any, url: str) -> None:
+def notify_supplement_requested(
+    application: Application, *, text: str, due_on: Any, url: str
+) -> None:
     notification_publish(
         kind=NotificationKind.SUPPLEMENT_REQUESTED,
         audience=Audience(business_ids=(application.project.business_id,)),
@@ -82,7 +83,9 @@ def notify_decision(application: Application) -> None:
     )
 
 
-def notify_authority_status(application: Application, *, exclude_user_ids: tuple[int, ...] = ()) -> None:
+def notify_authority_status(
+    application: Application, *, exclude_user_ids: tuple[int, ...] = ()
+) -> None:
     authority = application.authority
     if authority is None:
         return

@@ -35,7 +35,7 @@ def _candidates(today: date) -> list[Application]:
     )
     leads = drafts.values_list("service__lead_time_days", "service__lead_time_unit").distinct()
     found: list[Application] = []
-    for lead, unit in sorted(set(leads)):
+    for lead, unit in sorted({(lead, unit) for lead, unit in leads if lead is not None}):
         calendar_days = lead * 7 // 5 + 14 if unit == LeadTimeUnit.WORKING_DAYS else lead + 4
         horizon = today + timedelta(days=calendar_days + CLOSING_SOON_DAYS)
         found += list(

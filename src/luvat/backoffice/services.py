@@ -132,9 +132,8 @@ def supplement_request_create(
         errors["due_on"] = _("Give the date by which the customer should answer.")
     elif due_on <= timezone.localdate():
         errors["due_on"] = _("The due date must be in the future.")
-    if errors:
+    if errors or due_on is None:
         raise ValidationError(errors)
-    assert due_on is not None
     check_transition(application.status, Status.SUPPLEMENT_REQUESTED)
     request = SupplementRequest.objects.create(
         application=application,
@@ -260,9 +259,8 @@ def decision_record(
         errors["document"] = _("Attach the decision document (PDF).")
     if len(summary) > MAX_TEXT:
         errors["summary"] = _("At most %(max)d characters.") % {"max": MAX_TEXT}
-    if errors:
+    if errors or decided_on is None:
         raise ValidationError(errors)
-    assert decided_on is not None
     check_transition(application.status, Status.DECISION_MADE)
     sha256 = _checked_pdf(document) if document is not None else ""
     decision = Decision(

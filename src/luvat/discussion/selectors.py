@@ -10,8 +10,8 @@ from luvat.audit.actors import Actor
 from luvat.discussion import policy
 from luvat.discussion.backends import get_backend
 from luvat.discussion.backends.base import ShownMessage
-from luvat.identity.policy import authority_codes_for
 from luvat.discussion.models import DiscussionRoom, ReadMark, Thread
+from luvat.identity.policy import authority_codes_for
 
 MESSAGES_SHOWN = 200
 

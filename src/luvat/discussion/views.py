@@ -55,7 +55,12 @@ def project_discussion(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return render(
         request,
         "discussion/project.html",
-        {"project": project, "room": room, "threads": threads, "is_customer": actor.kind == ActorKind.CUSTOMER},
+        {
+            "project": project,
+            "room": room,
+            "threads": threads,
+            "is_customer": actor.kind == ActorKind.CUSTOMER,
+        },
     )
 
 
@@ -69,7 +74,8 @@ def _thread_page(
 ) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     view = thread_messages(actor, thread=thread, user_id=request.user.pk)
-    thread_mark_read(user_id=request.user.pk, thread=thread)
+    if request.user.pk is not None:
+        thread_mark_read(user_id=request.user.pk, thread=thread)
     return render(
         request,
         "discussion/thread.html",
@@ -78,8 +84,7 @@ def _thread_page(
             "room": thread.room,
             "project": thread.room.project,
             "messages_shown": [
-                (m, render_message(m.body), m.backend_id > view.last_read_id)
-                for m in view.messages
+                (m, render_message(m.body), m.backend_id > view.last_read_id) for m in view.messages
             ],
             "errors": errors or {},
             "body": body,

@@ -17,10 +17,17 @@ from luvat.notifications.services import notification_mark_read, notification_pr
 person = require_actor()
 
 
+def _user_id(request: HttpRequest) -> int:
+    user_id = request.user.pk
+    if not isinstance(user_id, int):  # require_actor lets only logged-in people through
+        raise PermissionError("not logged in")
+    return user_id
+
+
 @require_GET
 @person
 def notification_list_view(request: HttpRequest) -> HttpResponse:
-    listing = notification_list(user_id=request.user.pk)
+    listing = notification_list(user_id=_user_id(request))
     return render(request, "notifications/list.html", {"listing": listing})
 
 
@@ -28,7 +35,7 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 @person
 def mark_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
-    notification_mark_read(user_id=request.user.pk, notification_ids=ids or None)
+    notification_mark_read(user_id=_user_id(request), notification_ids=ids or None)
     return redirect("notifications:list")
 
 
@@ -41,7 +48,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     ).first()
     if notification is None:
         return redirect("notifications:list")
-    notification_mark_read(user_id=request.user.pk, notification_ids=[notification.pk])
+    notification_mark_read(user_id=_user_id(request), notification_ids=[notification.pk])
     url = notification.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         return redirect(url)
@@ -63,7 +70,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
         try:
             notification_preferences_update(
                 actor=actor_from_request(request),
-                user_id=request.user.pk,
+                user_id=_user_id(request),
                 language=language,
                 channels=channels,
             )
@@ -72,7 +79,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
-    prefs = notification_preferences(user_id=request.user.pk)
+    prefs = notification_preferences(user_id=_user_id(request))
     rows = [
         (kind.value, kind.label, prefs.channels[kind.value][0], prefs.channels[kind.value][1])
         for kind in NotificationKind

@@ -13,7 +13,6 @@ from luvat.notifications.recipients import Audience
 from luvat.notifications.services import notification_publish
 from luvat.supervision.models import EventKind, SupervisionEvent
 
-
 # Without a language prefix: the reader's language is chosen when the link is opened.
 COMPANY_PAGE = "/supervision/"
 

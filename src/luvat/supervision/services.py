@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from stdnum.fi import ytunnus
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.fi import ytunnus
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record

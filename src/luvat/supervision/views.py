@@ -57,9 +57,8 @@ def _details(post: Any, business_id: str) -> services.EventDetails:
             errors["project_reference"] = _("The company has no project with this reference.")
         else:
             project_id = project.pk
-    if errors:
-        raise ValidationError(errors)
-    assert starts is not None and ends is not None
+    if errors or starts is None or ends is None:
+        raise ValidationError(errors or {"day": _("Give the date of the event.")})
     return services.EventDetails(
         kind=post.get("kind", ""),
         title=post.get("title", "")[:200],

@@ -15,8 +15,20 @@ RESCUE = "hki-rescue"
 POLICE = "hki-police"
 
 
-def official(authority: str = RESCUE, ref: str = "person:1") -> Actor:
-    return Actor(kind=ActorKind.OFFICIAL, ref=ref, label="Olli Official", on_behalf_of=authority)
+def official(authority: str = RESCUE, ref: str = "") -> Actor:
+    """An official holding a role at ``authority`` (the policy checks the role exists)."""
+    from luvat.identity.models import OfficialRole
+    from tests.identity.factories import OfficialRoleFactory
+
+    role = OfficialRole.objects.filter(authority_code=authority).first()
+    if role is None:
+        role = OfficialRoleFactory.create(authority_code=authority)
+    return Actor(
+        kind=ActorKind.OFFICIAL,
+        ref=f"person:{role.person_id}",
+        label="Olli Official",
+        on_behalf_of=authority,
+    )
 
 
 def customer(business_id: str = COMPANY, ref: str = "person:2") -> Actor:

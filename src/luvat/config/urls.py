@@ -29,6 +29,10 @@ urlpatterns += i18n_patterns(
     path("assessment/", include("luvat.assessment.urls")),
     path("authorities/", include("luvat.catalogue.urls")),
     path("projects/", include("luvat.projects.urls")),
+    path("", include("luvat.backoffice.urls")),
+    path("", include("luvat.supervision.urls")),
+    path("discussion/", include("luvat.discussion.urls")),
+    path("notifications/", include("luvat.notifications.urls")),
     prefix_default_language=True,
 )
 

@@ -22,7 +22,12 @@ class ThreadKind(models.TextChoices):
 
 
 class DiscussionRoom(models.Model):
-    project_id = models.BigIntegerField(_("project"), unique=True)
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="discussion_room",
+    )
     title = models.CharField(_("project name"), max_length=200)
     business_id = models.CharField(_("business ID"), max_length=9, db_index=True)
     authority_codes = models.JSONField(_("authorities of the project"), default=list)
@@ -40,7 +45,14 @@ class DiscussionRoom(models.Model):
 class Thread(models.Model):
     room = models.ForeignKey(DiscussionRoom, on_delete=models.CASCADE, related_name="threads")
     kind = models.CharField(_("kind"), max_length=20, choices=ThreadKind.choices)
-    application_id = models.BigIntegerField(_("application"), null=True, blank=True)
+    application = models.ForeignKey(
+        "projects.Application",
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     authority_code = models.CharField(_("authority of the application"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200)
     last_message_id = models.BigIntegerField(_("latest message"), default=0)
@@ -57,7 +69,7 @@ class Thread(models.Model):
                 name="discussion_one_shared_thread_per_kind",
             ),
             models.UniqueConstraint(
-                fields=["room", "application_id"],
+                fields=["room", "application"],
                 condition=models.Q(application_id__isnull=False),
                 name="discussion_one_thread_per_application",
             ),

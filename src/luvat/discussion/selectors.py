@@ -11,6 +11,7 @@ from luvat.discussion import policy
 from luvat.discussion.backends import get_backend
 from luvat.discussion.backends.base import ShownMessage
 from luvat.discussion.models import DiscussionRoom, ReadMark, Thread
+from luvat.identity.policy import authority_codes_for
 
 MESSAGES_SHOWN = 200
 
@@ -24,13 +25,15 @@ class ThreadSummary:
 def project_threads(
     actor: Actor, *, project_id: int, user_id: int | None
 ) -> tuple[DiscussionRoom | None, list[ThreadSummary]]:
-    """The threads of a project the actor is party to, with unread flags (two queries)."""
+    """The threads of a project the actor is party to, with unread flags (two queries, three
+    for an official: their role is checked once)."""
     threads = list(
         Thread.objects.filter(room__project_id=project_id)
         .select_related("room")
         .order_by("kind", "title", "id")
     )
-    visible = [t for t in threads if policy.may_use_thread(actor, t)]
+    codes = authority_codes_for(actor) if threads else frozenset()
+    visible = [t for t in threads if policy.may_use_thread(actor, t, codes)]
     if not visible:
         return (threads[0].room if threads else None), []
     marks = (

@@ -8,6 +8,7 @@ import icalendar
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from luvat.catalogue.models import Authority
 from luvat.supervision.models import EventKind, EventStatus, SupervisionEvent
 from luvat.supervision.recurrence import HELSINKI
 
@@ -20,10 +21,11 @@ ICAL_STATUS = {
 }
 
 
-def _description(event: SupervisionEvent) -> str:
+def _description(event: SupervisionEvent, authorities: dict[str, Authority]) -> str:
+    authority = authorities.get(event.authority_code)
     lines = [
         f"{_('Type')}: {EventKind(event.kind).label}",
-        f"{_('Authority')}: {event.authority_code}",
+        f"{_('Authority')}: {authority.name if authority else event.authority_code}",
     ]
     if event.preparation:
         lines.append(f"{_('What to prepare')}: {event.preparation}")
@@ -40,6 +42,10 @@ def company_calendar(
     business_id: str, events: list[SupervisionEvent], *, language: str = "fi"
 ) -> bytes:
     """The VCALENDAR with one VEVENT per event, times in Europe/Helsinki."""
+    authorities = {
+        a.code: a
+        for a in Authority.objects.filter(code__in=sorted({e.authority_code for e in events}))
+    }
     with translation.override(language):
         calendar = icalendar.Calendar()
         calendar.add("prodid", PRODID)
@@ -58,7 +64,7 @@ def company_calendar(
             vevent.add("dtstart", event.starts_at.astimezone(HELSINKI))
             vevent.add("dtend", event.ends_at.astimezone(HELSINKI))
             vevent.add("summary", event.title)
-            vevent.add("description", _description(event))
+            vevent.add("description", _description(event, authorities))
             if event.place:
                 vevent.add("location", event.place)
             vevent.add("status", ICAL_STATUS[EventStatus(event.status)])

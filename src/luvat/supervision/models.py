@@ -1,8 +1,8 @@
 """Supervision events: inspections and other supervision a company should expect.
 
 Companies are referred to by business ID and authorities by their catalogue code, so that
-supervision stays independent of how projects and the catalogue store them. ``project_id``
-names the project an event belongs to, if any.
+supervision stays independent of how the catalogue and identity store them. ``project`` is
+the project an event belongs to, if any.
 """
 
 from __future__ import annotations
@@ -58,7 +58,14 @@ class SupervisionEvent(models.Model):
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     business_id = models.CharField(_("business ID"), max_length=9)
     authority_code = models.CharField(_("authority code"), max_length=40)
-    project_id = models.BigIntegerField(_("project"), null=True, blank=True, db_index=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     site = models.CharField(_("site"), max_length=300, blank=True)
     permit_reference = models.CharField(_("permit"), max_length=200, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)

@@ -7,10 +7,14 @@ from collections.abc import Callable
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 
+from luvat.catalogue.models import Authority
 from luvat.notifications.models import NotificationKind
 from luvat.notifications.recipients import Audience
 from luvat.notifications.services import notification_publish
 from luvat.supervision.models import EventKind, SupervisionEvent
+
+# Without a language prefix: the reader's language is chosen when the link is opened.
+COMPANY_PAGE = "/supervision/"
 
 
 def event_when(event: SupervisionEvent) -> Callable[[], str]:
@@ -27,6 +31,12 @@ def event_when(event: SupervisionEvent) -> Callable[[], str]:
     return render
 
 
+def authority_name(code: str) -> Callable[[], str]:
+    """The authority's name from the catalogue in the active language (its code if unknown)."""
+    authority = Authority.objects.filter(code=code).first()
+    return lambda: authority.name if authority else code
+
+
 def notify_company(event: SupervisionEvent, *, change: Promise | str) -> None:
     """Publish a supervision notification to the people of the event's company."""
     notification_publish(
@@ -39,7 +49,7 @@ def notify_company(event: SupervisionEvent, *, change: Promise | str) -> None:
             "when": event_when(event),
             "place": event.place or "-",
             "preparation": event.preparation or "-",
-            "authority": event.authority_code,
+            "authority": authority_name(event.authority_code),
         },
-        url="/fi/supervision/",
+        url=COMPANY_PAGE,
     )

@@ -1,4 +1,4 @@
-"""Who may do what with supervision events."""
+"""Who may do what with supervision events: the identity policy applied to them."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from luvat.audit.actors import Actor, ActorKind
+from luvat.identity.policy import authority_codes_for, can_act_for_company
 from luvat.supervision.models import SupervisionEvent
 
 
 def require_official(actor: Actor) -> str:
-    """The authority code the actor works for; refuses anyone but an official."""
-    if actor.kind != ActorKind.OFFICIAL or not actor.on_behalf_of:
+    """The authority code the official works for; refuses anyone else (and lapsed roles)."""
+    codes = authority_codes_for(actor) if actor.kind == ActorKind.OFFICIAL else frozenset()
+    if not codes:
         raise PermissionDenied(_("Only an official of an authority may schedule supervision."))
-    return actor.on_behalf_of
+    return sorted(codes)[0]
 
 
 def require_event_authority(actor: Actor, event: SupervisionEvent) -> None:
@@ -22,12 +24,10 @@ def require_event_authority(actor: Actor, event: SupervisionEvent) -> None:
 
 
 def may_see_company(actor: Actor, business_id: str) -> bool:
-    """A company's own people see its events; officials see them through their authority."""
-    if actor.kind == ActorKind.CUSTOMER:
-        return actor.on_behalf_of == business_id
-    return actor.kind in (ActorKind.OFFICIAL, ActorKind.ADMINISTRATOR)
+    """A company's own people see its events; officials see their own authority's events."""
+    return can_act_for_company(actor, business_id) or bool(authority_codes_for(actor))
 
 
 def require_company(actor: Actor, business_id: str) -> None:
-    if actor.kind != ActorKind.CUSTOMER or actor.on_behalf_of != business_id:
+    if not can_act_for_company(actor, business_id):
         raise PermissionDenied(_("You do not act for this company."))

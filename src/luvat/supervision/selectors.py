@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from luvat.audit.actors import Actor, ActorKind
+from luvat.audit.actors import Actor
+from luvat.catalogue.models import Authority
+from luvat.identity.policy import authority_codes_for, can_act_for_company
 from luvat.supervision.models import CalendarFeed, EventStatus, SupervisionEvent
 
 FEED_HISTORY = timedelta(days=365)
@@ -17,15 +19,14 @@ def events_visible_to(actor: Actor, *, business_id: str) -> QuerySet[Supervision
     """A company's events as ``actor`` may see them (one query when evaluated).
 
     The company's own people see every event; an official sees their own authority's events;
-    anyone else sees nothing.
+    anyone else (administrators included: they do not read customers' content) sees nothing.
     """
     events = SupervisionEvent.objects.filter(business_id=business_id)
-    if actor.kind == ActorKind.CUSTOMER and actor.on_behalf_of == business_id:
+    if can_act_for_company(actor, business_id):
         return events
-    if actor.kind == ActorKind.OFFICIAL and actor.on_behalf_of:
-        return events.filter(authority_code=actor.on_behalf_of)
-    if actor.kind == ActorKind.ADMINISTRATOR:
-        return events
+    codes = authority_codes_for(actor)
+    if codes:
+        return events.filter(authority_code__in=sorted(codes))
     return events.none()
 
 
@@ -80,3 +81,9 @@ def calendar_feed_events(token: str) -> tuple[CalendarFeed, list[SupervisionEven
         )
     )
     return feed, events
+
+
+def authority_names_of(business_id: str) -> dict[str, str]:
+    """Names of the authorities with events for the company, in the active language."""
+    codes = SupervisionEvent.objects.filter(business_id=business_id).values("authority_code")
+    return {a.code: a.name for a in Authority.objects.filter(code__in=codes)}

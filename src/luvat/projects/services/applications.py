@@ -19,6 +19,7 @@ from luvat.catalogue.selectors import resolve_authority
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode
+from luvat.projects.hooks import status_changed
 from luvat.projects.models import (
     Application,
     EventSource,
@@ -44,6 +45,8 @@ SOURCES = {
 }
 # What a customer may do to an application's status themselves; the rest is the authority's.
 CUSTOMER_TARGETS = frozenset({Status.SUBMITTED, Status.CANCELLED, Status.WITHDRAWN})
+# Answering a supplement request hands the application back to the authority (the clock runs).
+CUSTOMER_STEPS = frozenset({(Status.SUPPLEMENT_REQUESTED, Status.IN_PROCESSING)})
 
 
 def lock_application(application: Application) -> Application:
@@ -92,6 +95,7 @@ def record_status(
         fields += ["decided_at", "outcome"]
     application.save(update_fields=fields)
     Project.objects.filter(pk=application.project_id).update(updated_at=now)
+    status_changed(application, event)
     return event
 
 
@@ -286,12 +290,16 @@ def application_status_change(
     """Move an application to ``status`` through the transition table (back office, authority
     systems, or the customer withdrawing). A decision needs an ``outcome``."""
     target = Status(status)
-    if actor.kind == ActorKind.CUSTOMER and target not in CUSTOMER_TARGETS:
-        raise PermissionDenied(_("Only the authority can set this status."))
     if target == Status.DECISION_MADE and outcome not in Outcome.values:
         raise IncompleteApplication({"outcome": [str(_("Choose the decision."))]})
     application = lock_application(application)
     previous = application.status
+    if (
+        actor.kind == ActorKind.CUSTOMER
+        and target not in CUSTOMER_TARGETS
+        and (previous, target) not in CUSTOMER_STEPS
+    ):
+        raise PermissionDenied(_("Only the authority can set this status."))
     record_status(
         application=application,
         status=target,

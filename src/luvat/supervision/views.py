@@ -1,0 +1,203 @@
+"""Supervision pages: the official schedules events for a company; the company sees what is
+coming and takes its calendar address."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from luvat.audit.actors import ActorKind
+from luvat.audit.services import access_record
+from luvat.backoffice.forms import field_errors
+from luvat.identity.policy import require_actor
+from luvat.projects.models import Project
+from luvat.supervision import selectors, services
+from luvat.supervision.models import EventKind, EventStatus, Frequency, SupervisionEvent
+from luvat.supervision.recurrence import HELSINKI
+
+official = require_actor(ActorKind.OFFICIAL)
+customer = require_actor(ActorKind.CUSTOMER, company=True)
+customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
+
+
+def _aware(day: date | None, text: str) -> datetime | None:
+    try:
+        clock = time.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return None if day is None else datetime.combine(day, clock, tzinfo=HELSINKI)
+
+
+def _details(post: Any, business_id: str) -> services.EventDetails:
+    errors: dict[str, str] = {}
+    try:
+        day: date | None = date.fromisoformat(post.get("day", "").strip())
+    except ValueError:
+        day = None
+        errors["day"] = _("Give the date of the event.")
+    starts = _aware(day, post.get("starts", ""))
+    ends = _aware(day, post.get("ends", ""))
+    if day is not None and starts is None:
+        errors["starts"] = _("Give the start time, e.g. 9:00.")
+    if day is not None and ends is None:
+        errors["ends"] = _("Give the end time, e.g. 11:00.")
+    project_id = None
+    reference = post.get("project_reference", "").strip().upper()
+    if reference:
+        project = Project.objects.filter(reference=reference, business_id=business_id).first()
+        if project is None:
+            errors["project_reference"] = _("The company has no project with this reference.")
+        else:
+            project_id = project.pk
+    if errors or starts is None or ends is None:
+        raise ValidationError(errors or {"day": _("Give the date of the event.")})
+    return services.EventDetails(
+        kind=post.get("kind", ""),
+        title=post.get("title", "")[:200],
+        starts_at=starts,
+        ends_at=ends,
+        place=post.get("place", "")[:300],
+        preparation=post.get("preparation", "")[:5000],
+        site=post.get("site", "")[:300],
+        permit_reference=post.get("permit_reference", "")[:200],
+        project_id=project_id,
+    )
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return -1
+
+
+def _official_page(
+    request: HttpRequest,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    posted: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    code = actor.on_behalf_of
+    return render(
+        request,
+        "supervision/official.html",
+        {
+            "events": selectors.authority_events(authority_code=code),
+            "kinds": EventKind.choices,
+            "frequencies": Frequency.choices,
+            "errors": errors or {},
+            "posted": posted or {},
+            "transitions": {k: sorted(v) for k, v in services.TRANSITIONS.items()},
+            "status_labels": dict(EventStatus.choices),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@official
+def official_page(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if request.method != "POST":
+        return _official_page(request)
+    business_id = request.POST.get("business_id", "").strip()
+    repeat = request.POST.get("repeat", "")
+    try:
+        details = _details(request.POST, business_id)
+        if repeat:
+            services.supervision_series_schedule(
+                actor=actor,
+                business_id=business_id,
+                details=details,
+                frequency=repeat,
+                interval=_int(request.POST.get("interval"), 1),
+                count=_int(request.POST.get("count"), 2),
+            )
+        else:
+            services.supervision_event_schedule(
+                actor=actor, business_id=business_id, details=details
+            )
+    except ValidationError as invalid:
+        return _official_page(
+            request, errors=field_errors(invalid), posted=request.POST, status=422
+        )
+    messages.success(request, _("The supervision was scheduled and the company told."))
+    return redirect("supervision:official")
+
+
+@require_POST
+@official
+def set_status(request: HttpRequest, event_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    event = SupervisionEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise Http404("no such event")
+    try:
+        services.supervision_event_set_status(
+            actor=actor,
+            event=event,
+            status=request.POST.get("status", ""),
+            result_note=request.POST.get("result_note", ""),
+        )
+    except ValidationError as invalid:
+        for messages_ in field_errors(invalid).values():
+            messages.error(request, " ".join(messages_))
+        return redirect("supervision:official")
+    messages.success(request, _("The event was updated."))
+    return redirect("supervision:official")
+
+
+@require_http_methods(["GET"])
+@customer
+def company_page(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    business_id = actor.on_behalf_of
+    access_record(
+        actor=actor,
+        object_type="supervision_events",
+        object_id=business_id,
+        purpose="supervision:company",
+        subject_business_id=business_id,
+    )
+    feed = selectors.calendar_feed_for(business_id)
+    feed_url = (
+        request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": feed.token}))
+        if feed
+        else ""
+    )
+    return render(
+        request,
+        "supervision/company.html",
+        {
+            "upcoming": selectors.upcoming_events(actor, business_id=business_id),
+            "past": selectors.past_events(actor, business_id=business_id, limit=20),
+            "feed": feed,
+            "feed_url": feed_url,
+            "authorities": selectors.authority_names_of(business_id),
+        },
+    )
+
+
+@require_POST
+@customer_write
+def rotate_feed(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    had = selectors.calendar_feed_for(actor.on_behalf_of) is not None
+    services.calendar_feed_rotate(actor=actor, business_id=actor.on_behalf_of)
+    messages.success(
+        request,
+        _("A new calendar address was made; the old one no longer works.")
+        if had
+        else _("The calendar address was made."),
+    )
+    return redirect("supervision:company")

@@ -76,6 +76,9 @@ def run(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     ensure_venv("dev")
     os.chdir(ROOT)
+    if not any(arg == "-n" or arg.startswith(("-n=", "--numprocesses")) for arg in args):
+        # One test process per CPU; `python3 dev.py test -n 0` runs them in this process.
+        args = ["-n", "auto", *args]
     os.execv(str(BIN / "python"), [str(BIN / "python"), "-m", "pytest", *args])  # noqa: S606
 
 

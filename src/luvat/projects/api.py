@@ -15,6 +15,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie
 
+from luvat.assessment.selectors import assessment_by_public_id
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import actor_from_request
@@ -37,6 +38,7 @@ from luvat.projects.api_schemas import (
 from luvat.projects.errors import (
     AttachmentRejected,
     IncompleteApplication,
+    InvalidServiceChoice,
     InvalidSharedData,
     NotAllowedInMode,
     StaleVersion,
@@ -57,9 +59,11 @@ from luvat.projects.services import (
     application_submit,
     attachment_add,
     project_create,
+    project_create_from_assessment,
     shared_data_change_propagate,
     shared_data_set,
 )
+from luvat.projects.services.from_assessment import project_from_assessment_existing
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition
@@ -111,6 +115,13 @@ def _problem_from(error: Exception) -> ApiProblem:
             detail="The application cannot be submitted; see errors.",
             errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
         )
+    if isinstance(error, InvalidServiceChoice):
+        return ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="Some chosen services cannot be added; see errors.",
+            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
+        )
     if isinstance(error, InvalidSharedData):
         return ApiProblem(
             status=422,
@@ -137,6 +148,7 @@ def _problem_from(error: Exception) -> ApiProblem:
 PROBLEMS = (
     StaleVersion,
     IncompleteApplication,
+    InvalidServiceChoice,
     InvalidSharedData,
     InvalidTransition,
     NotAllowedInMode,
@@ -211,11 +223,25 @@ def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/", response={201: ProjectOut}, summary="Create a project")
+@router.post(
+    "/",
+    response={201: ProjectOut, 200: ProjectOut},
+    summary="Create a project, empty or from a permit-need assessment",
+)
 def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    services = list(Service.objects.filter(code__in=payload.service_codes, active=True))
-    unknown = set(payload.service_codes) - {s.code for s in services}
+    if payload.assessment_id is not None:
+        return _create_from_assessment(actor, payload)
+    if not payload.name.strip():
+        raise ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="Give the project a name.",
+            errors=[{"field": "name", "messages": ["Give the project a name."]}],
+        )
+    codes = payload.service_codes or []
+    services = list(Service.objects.filter(code__in=codes, active=True))
+    unknown = set(codes) - {s.code for s in services}
     if unknown:
         raise ApiProblem(
             status=422,
@@ -227,7 +253,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
         project = project_create(
             actor=actor,
             business_id=actor.on_behalf_of,
-            name=payload.name,
+            name=payload.name.strip(),
             description=payload.description,
             services=services,
             shared_data=payload.shared_data,
@@ -235,6 +261,33 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
     except PROBLEMS as error:
         raise _problem_from(error) from None
     return 201, project_document(project)
+
+
+def _create_from_assessment(actor: Actor, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
+    assessment = assessment_by_public_id(str(payload.assessment_id))
+    if assessment is None:
+        raise ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="No such assessment.",
+            errors=[{"field": "assessment_id", "messages": ["No such assessment."]}],
+        )
+    existing = project_from_assessment_existing(
+        business_id=actor.on_behalf_of, assessment=assessment
+    )
+    try:
+        project = project_create_from_assessment(
+            actor=actor,
+            business_id=actor.on_behalf_of,
+            assessment=assessment,
+            name=payload.name,
+            description=payload.description,
+            keep=payload.service_codes,
+            shared_data=payload.shared_data or None,
+        )
+    except PROBLEMS as error:
+        raise _problem_from(error) from None
+    return (200 if existing is not None else 201), project_document(project)
 
 
 @router.get("/{project_id}", response=ProjectOut, summary="One project's summary")

@@ -8,6 +8,7 @@ __all__ = [
     "AttachmentRejected",
     "IncompleteApplication",
     "InvalidSharedData",
+    "InvalidServiceChoice",
     "InvalidTransition",
     "NotAllowedInMode",
     "StaleVersion",
@@ -37,6 +38,10 @@ class IncompleteApplication(FieldErrors):
 
 class InvalidSharedData(FieldErrors):
     """One or more shared-data values are not valid for their vocabulary field."""
+
+
+class InvalidServiceChoice(FieldErrors):
+    """Services were chosen that the assessment did not suggest or the catalogue no longer has."""
 
 
 class AttachmentRejected(Exception):

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from luvat.projects.views import applications, projects
+from luvat.projects.views import applications, from_assessment, projects
 
 app_name = "projects"
 APP = "<uuid:project_id>/applications/<uuid:application_id>/"
 urlpatterns = [
     path("", projects.project_list, name="list"),
     path("new/", projects.project_new, name="new"),
+    path(
+        "from-assessment/<uuid:assessment_id>/",
+        from_assessment.project_from_assessment,
+        name="from-assessment",
+    ),
     path("<uuid:project_id>/", projects.project_detail, name="detail"),
     path("<uuid:project_id>/shared-data/", projects.shared_data, name="shared-data"),
     path("<uuid:project_id>/shared-data/send/", projects.propagate, name="propagate"),

@@ -13,3 +13,4 @@ PROJECT_COLUMNS = {
 COMPANY_NAME = "company_name"
 COMPANY_BUSINESS_ID = "business_id"
 COMPANY_ADDRESS = "company_address"
+COMPANY_HOME_MUNICIPALITY = "company_home_municipality"

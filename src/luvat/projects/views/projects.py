@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import require_actor
+from luvat.identity.sessions import acting
 from luvat.projects.access import project_for
 from luvat.projects.errors import InvalidSharedData, StaleVersion
 from luvat.projects.exports import project_export
@@ -49,7 +50,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     project = project_create(
         actor=actor,
         business_id=actor.on_behalf_of,
-        company_name=request.session.get("luvat_acting", {}).get("company_name", ""),
+        company_name=acting(request).get("company_name", ""),
         name=name[:200],
         description=request.POST.get("description", "").strip(),
     )

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie
@@ -20,6 +20,14 @@ from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import actor_from_request
 from luvat.projects.access import project_for
+from luvat.projects.api_documents import (
+    PROBLEMS,
+    attachment_document,
+    form_document,
+    problem_from,
+    project_document,
+    receipt_document,
+)
 from luvat.projects.api_schemas import (
     ApplicationAddIn,
     ApplicationFormOut,
@@ -35,16 +43,9 @@ from luvat.projects.api_schemas import (
     SharedDataIn,
     SubmitIn,
 )
-from luvat.projects.errors import (
-    AttachmentRejected,
-    IncompleteApplication,
-    InvalidServiceChoice,
-    InvalidSharedData,
-    NotAllowedInMode,
-    StaleVersion,
-)
-from luvat.projects.exports import application_document, project_export
-from luvat.projects.models import Application, Attachment, Project, Submission
+from luvat.projects.exports import project_export
+from luvat.projects.models import Project
+from luvat.projects.pdf import receipt_pdf, summary_pdf
 from luvat.projects.selectors import (
     application_of_project,
     company_projects,
@@ -64,9 +65,6 @@ from luvat.projects.services import (
     shared_data_set,
 )
 from luvat.projects.services.from_assessment import project_from_assessment_existing
-from luvat.projects.services.projects import shared_data_current
-from luvat.projects.snapshots import effective_form_data
-from luvat.projects.status import InvalidTransition
 from luvat.web.api_errors import ApiProblem
 
 
@@ -98,111 +96,6 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _project(request: HttpRequest, project_id: UUID, *, write: bool = False) -> Project:
     return project_for(_actor(request), project_id, purpose=request.path, write=write)
-
-
-def _problem_from(error: Exception) -> ApiProblem:
-    if isinstance(error, StaleVersion):
-        return ApiProblem(
-            status=409,
-            slug="stale-version",
-            detail="Someone changed this meanwhile; reload and apply your change again.",
-            current_version=error.current,
-        )
-    if isinstance(error, IncompleteApplication):
-        return ApiProblem(
-            status=422,
-            slug="incomplete-application",
-            detail="The application cannot be submitted; see errors.",
-            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
-        )
-    if isinstance(error, InvalidServiceChoice):
-        return ApiProblem(
-            status=422,
-            slug="validation-error",
-            detail="Some chosen services cannot be added; see errors.",
-            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
-        )
-    if isinstance(error, InvalidSharedData):
-        return ApiProblem(
-            status=422,
-            slug="invalid-shared-data",
-            detail="Some shared-data values are not valid; see errors.",
-            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
-        )
-    if isinstance(error, InvalidTransition):
-        return ApiProblem(
-            status=409,
-            slug="invalid-transition",
-            detail=str(error),
-            current_status=error.current,
-        )
-    if isinstance(error, NotAllowedInMode):
-        return ApiProblem(status=409, slug="wrong-joining-mode", detail=str(error))
-    if isinstance(error, AttachmentRejected):
-        return ApiProblem(
-            status=422, slug="attachment-rejected", detail=error.message, reason=error.reason
-        )
-    raise error
-
-
-PROBLEMS = (
-    StaleVersion,
-    IncompleteApplication,
-    InvalidServiceChoice,
-    InvalidSharedData,
-    InvalidTransition,
-    NotAllowedInMode,
-    AttachmentRejected,
-)
-
-
-def project_document(project: Project) -> dict[str, Any]:
-    summary = project_summary(project=project)
-    applications = []
-    for row in summary.rows:
-        document = application_document(row, [])
-        applications.append(
-            {
-                **document,
-                "service_code": document["service"]["code"],
-                "service_name": document["service"]["name"],
-                "authority_code": (document["authority"] or {}).get("code"),
-                "authority_name": (document["authority"] or {}).get("name"),
-                "next_action": {
-                    **document["next_action"],
-                    "customer_must_act": row.next_action.customer_must_act,
-                },
-            }
-        )
-    return {
-        "id": project.public_id,
-        "reference": project.reference,
-        "name": project.name,
-        "description": project.description,
-        "business_id": project.business_id,
-        "company_name": project.company_name,
-        "version": project.version,
-        "starts_on": project.starts_on,
-        "shared_data": [
-            {
-                "code": v.field.code,
-                "label": v.field.label,
-                "value": v.value,
-                "provenance": v.provenance,
-                "changed_at": v.changed_at,
-            }
-            for v in summary.shared_values
-        ],
-        "applications": applications,
-        "pending_shared_data_changes": [
-            {
-                "application_id": row.application.public_id,
-                "reference": row.application.reference,
-                "changes": row.changed_shared_data,
-            }
-            for row in summary.rows_with_changes
-        ],
-    }
 
 
 @router.get("/", response=list[ProjectListItemOut], summary="The company's projects")
@@ -259,7 +152,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
             shared_data=payload.shared_data,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     return 201, project_document(project)
 
 
@@ -286,7 +179,7 @@ def _create_from_assessment(actor: Actor, payload: ProjectIn) -> tuple[int, dict
             shared_data=payload.shared_data or None,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     return (200 if existing is not None else 201), project_document(project)
 
 
@@ -313,7 +206,7 @@ def put_shared_data(
             expected_version=payload.version,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     project.refresh_from_db()
     return project_document(project)
 
@@ -335,7 +228,7 @@ def propagate(request: HttpRequest, project_id: UUID, payload: PropagateIn) -> l
     receipts = shared_data_change_propagate(
         project=project, actor=_actor(request), application_ids=ids
     )
-    return [_receipt_document(receipt) for receipt in receipts]
+    return [receipt_document(receipt) for receipt in receipts]
 
 
 @router.post("/{project_id}/applications", response={201: ApplicationOut}, summary="Add a service")
@@ -357,46 +250,6 @@ def add_application(
     return 201, row
 
 
-def _form_document(project: Project, application: Application) -> dict[str, Any]:
-    mapping = dict(application.service.shared_data_mapping or {})
-    return {
-        "id": application.public_id,
-        "reference": application.reference,
-        "status": application.status,
-        "version": application.version,
-        "project_version": project.version,
-        "form_schema": application.service.form_schema or {},
-        "shared_fields": mapping,
-        "data": effective_form_data(
-            form_data=application.form_data, mapping=mapping, shared=shared_data_current(project)
-        ),
-        "attachments": [_attachment_document(a) for a in application.attachments.order_by("id")],
-        "attachment_types": list(application.service.attachments or []),
-    }
-
-
-def _receipt_document(receipt: Submission) -> dict[str, Any]:
-    return {
-        "id": receipt.public_id,
-        "kind": receipt.kind,
-        "reference": receipt.reference,
-        "arrived_at": receipt.arrived_at,
-        "sha256": receipt.sha256,
-        "snapshot": receipt.snapshot,
-    }
-
-
-def _attachment_document(attachment: Attachment) -> dict[str, Any]:
-    return {
-        "id": attachment.public_id,
-        "code": attachment.code,
-        "file_name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "sha256": attachment.sha256,
-    }
-
-
 @router.get(
     "/{project_id}/applications/{application_id}",
     response=ApplicationFormOut,
@@ -404,9 +257,7 @@ def _attachment_document(attachment: Attachment) -> dict[str, Any]:
 )
 def get_application(request: HttpRequest, project_id: UUID, application_id: UUID) -> dict[str, Any]:
     project = _project(request, project_id)
-    return _form_document(
-        project, application_of_project(project=project, public_id=application_id)
-    )
+    return form_document(project, application_of_project(project=project, public_id=application_id))
 
 
 @router.put(
@@ -428,9 +279,9 @@ def put_form(
             expected_project_version=payload.project_version,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     project.refresh_from_db()
-    return _form_document(project, application)
+    return form_document(project, application)
 
 
 @router.delete(
@@ -446,7 +297,7 @@ def drop_application(
     try:
         application_drop(application=application, actor=_actor(request))
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     return 204, None
 
 
@@ -469,8 +320,8 @@ def post_attachment(
             application=application, code=code, upload=file, actor=_actor(request)
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
-    return 201, _attachment_document(attachment)
+        raise problem_from(error) from None
+    return 201, attachment_document(attachment)
 
 
 @router.post(
@@ -489,8 +340,8 @@ def submit(
             application=application, actor=_actor(request), expected_version=payload.version
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
-    return (200 if already else 201), _receipt_document(receipt)
+        raise problem_from(error) from None
+    return (200 if already else 201), receipt_document(receipt)
 
 
 @router.post(
@@ -504,10 +355,47 @@ def redirect(request: HttpRequest, project_id: UUID, application_id: UUID) -> di
     try:
         return {"url": application_redirect_record(application=application, actor=_actor(request))}
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
 
 
 @router.get("/{project_id}/receipts/{receipt_id}", response=ReceiptOut, summary="A receipt")
 def get_receipt(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> dict[str, Any]:
     project = _project(request, project_id)
-    return _receipt_document(submission_of_project(project=project, public_id=receipt_id))
+    return receipt_document(submission_of_project(project=project, public_id=receipt_id))
+
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "PDF document",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/{project_id}/receipts/{receipt_id}/pdf",
+    summary="A receipt as PDF (reference, arrival time, SHA-256 of the snapshot)",
+    openapi_extra=PDF_RESPONSE,
+)
+def get_receipt_pdf(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    receipt = submission_of_project(project=project, public_id=receipt_id)
+    return _pdf(receipt_pdf(submission=receipt, project=project), f"{receipt.reference}.pdf")
+
+
+@router.get(
+    "/{project_id}/export/pdf",
+    summary="The project summary as PDF",
+    openapi_extra=PDF_RESPONSE,
+)
+def export_project_pdf(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    return _pdf(summary_pdf(project_summary(project=project)), f"{project.reference}.pdf")

@@ -7,8 +7,8 @@ from luvat.projects.status import InvalidTransition
 __all__ = [
     "AttachmentRejected",
     "IncompleteApplication",
-    "InvalidSharedData",
     "InvalidServiceChoice",
+    "InvalidSharedData",
     "InvalidTransition",
     "NotAllowedInMode",
     "StaleVersion",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:project_id>/shared-data/send/", projects.propagate, name="propagate"),
     path("<uuid:project_id>/services/", projects.add_services, name="services"),
     path("<uuid:project_id>/export.json", projects.export_json, name="export-json"),
+    path("<uuid:project_id>/export.pdf", projects.export_pdf, name="export-pdf"),
     path("<uuid:project_id>/receipts/<uuid:submission_id>/", applications.receipt, name="receipt"),
     path(APP, applications.application_form, name="application"),
     path(f"{APP}submit/", applications.application_submit_view, name="submit"),

@@ -22,6 +22,7 @@ from luvat.projects.errors import (
     StaleVersion,
 )
 from luvat.projects.models import Application, Attachment, Project
+from luvat.projects.pdf import receipt_pdf
 from luvat.projects.schema_forms import coerce_form_input, form_fields
 from luvat.projects.selectors import (
     application_of_project,
@@ -311,6 +312,12 @@ def receipt(request: HttpRequest, project_id: UUID, submission_id: UUID) -> Http
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose="projects:receipt")
     submission = submission_of_project(project=project, public_id=submission_id)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            receipt_pdf(submission=submission, project=project), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
+        return response
     if request.GET.get("format") == "json":
         response = JsonResponse(
             {

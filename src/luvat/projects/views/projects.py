@@ -17,6 +17,7 @@ from luvat.identity.sessions import acting
 from luvat.projects.access import project_for
 from luvat.projects.errors import InvalidSharedData, StaleVersion
 from luvat.projects.exports import project_export
+from luvat.projects.pdf import summary_pdf
 from luvat.projects.selectors import company_projects, project_summary, vocabulary_fields
 from luvat.projects.services import (
     application_add,
@@ -178,4 +179,16 @@ def export_json(request: HttpRequest, project_id: UUID) -> HttpResponse:
         project_export(project), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = f'attachment; filename="{project.reference}.json"'
+    return response
+
+
+@require_GET
+@customer
+def export_pdf(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:export-pdf")
+    response = HttpResponse(
+        summary_pdf(project_summary(project=project)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project.reference}.pdf"'
     return response

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luvat.projects import filetypes
 from luvat.projects.access import project_for
 from luvat.projects.errors import (
     AttachmentRejected,
@@ -38,7 +39,7 @@ from luvat.projects.services import (
     attachment_add,
     attachment_remove,
 )
-from luvat.projects.services.attachments import attachment_name
+from luvat.projects.services.attachments import DEFAULT_TYPES, attachment_name
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition, Status
@@ -90,7 +91,10 @@ def application_page(
                 "code": code,
                 "name": attachment_name(spec, request.LANGUAGE_CODE),
                 "required": bool(spec.get("required")),
-                "types": ", ".join(spec.get("types") or ["pdf", "jpeg", "png"]),
+                "types": ", ".join(
+                    filetypes.kind_name(filetypes.normalise_kind(t))
+                    for t in spec.get("types") or DEFAULT_TYPES
+                ),
                 "max_bytes": spec.get("max_bytes"),
                 "files": [a for a in attachments if a.code == code],
                 "errors": (errors or {}).get(f"attachment:{code}", []),

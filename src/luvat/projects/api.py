@@ -19,7 +19,7 @@ from luvat.assessment.selectors import assessment_by_public_id
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import actor_from_request
-from luvat.projects.access import project_for
+from luvat.projects.access import company_projects_read, project_for
 from luvat.projects.api_documents import (
     PROBLEMS,
     attachment_document,
@@ -112,7 +112,9 @@ def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
             "next_submission_deadline": item.next_submission_deadline,
             "warning": str(item.warning),
         }
-        for item in company_projects(business_id=_actor(request).on_behalf_of)
+        for item in company_projects(
+            business_id=company_projects_read(_actor(request), purpose=request.path)
+        )
     ]
 
 

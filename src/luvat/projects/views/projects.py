@@ -14,7 +14,7 @@ from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import require_actor
 from luvat.identity.sessions import acting
-from luvat.projects.access import project_for
+from luvat.projects.access import company_projects_read, project_for
 from luvat.projects.errors import InvalidSharedData, StaleVersion
 from luvat.projects.exports import project_export
 from luvat.projects.pdf import summary_pdf
@@ -34,7 +34,8 @@ customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
 @customer
 def project_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    items = company_projects(business_id=actor.on_behalf_of)
+    business_id = company_projects_read(actor, purpose="projects:list")
+    items = company_projects(business_id=business_id)
     return render(request, "projects/project_list.html", {"items": items, "errors": {}})
 
 
@@ -151,8 +152,9 @@ def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
 @customer_write
 def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    project = project_for(actor, project_id, purpose="projects:services", write=True)
-    if request.method == "POST":
+    writing = request.method == "POST"
+    project = project_for(actor, project_id, purpose="projects:services", write=writing)
+    if writing:
         codes = request.POST.getlist("service")
         for service in Service.objects.filter(code__in=codes, active=True):
             application_add(project=project, service=service, actor=actor)

@@ -36,8 +36,9 @@ def test_every_suggested_service_becomes_a_draft_and_answers_become_shared_data(
     applications = {a.service.code: a for a in project.applications.select_related("service")}
     assert set(applications) == SUGGESTED
     assert {a.status for a in applications.values()} == {"draft"}
-    assert applications["event-rescue-plan"].authority.code == "HKI-RESCUE"
-    assert project.package.code == "event"
+    rescue = applications["event-rescue-plan"].authority
+    assert rescue is not None and rescue.code == "HKI-RESCUE"
+    assert project.package is not None and project.package.code == "event"
     assert project.name == "Tapahtuman järjestäminen"
     assert project.assessment_result_id == event_assessment.public_id
     assert project.assessment_answers == event_assessment.answers
@@ -52,7 +53,7 @@ def test_every_suggested_service_becomes_a_draft_and_answers_become_shared_data(
         "start_date": (start, "assessment"),
         "expected_attendance": (300, "assessment"),
     }
-    assert project.starts_on.isoformat() == start
+    assert project.starts_on is not None and project.starts_on.isoformat() == start
     assert project.municipality_code == "091"
 
 

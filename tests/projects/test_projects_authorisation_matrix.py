@@ -1,5 +1,5 @@
 """The projects rows of the authorisation matrix: every page and API endpoint of a company's
-project × the owner, a customer of another company, an official and an authority system of an
+project by the owner, a customer of another company, an official and an authority system of an
 authority outside the project, an administrator and an anonymous visitor. Refusals change
 nothing and are access-logged; every allowed read is access-logged."""
 

@@ -32,7 +32,7 @@ def test_the_demo_project_is_built_once_and_user_changes_survive(catalogue):
     assert project.applications.filter(authority__isnull=True).count() == 0
 
     shared_data_set(project=project, values={"expected_attendance": "4500"}, actor=MAIJA)
-    application_drop(application=project.applications.order_by("id").first(), actor=MAIJA)
+    application_drop(application=project.applications.order_by("id")[0], actor=MAIJA)
     version = Project.objects.get(pk=project.pk).version
 
     again = load_demo_project()

@@ -100,7 +100,9 @@ class _Document(FPDF):
             self.set_font("Courier" if index in mono else "Helvetica", size=9)
             self.multi_cell(0, 5.5, pdf_text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def rows(self, header: tuple[str, ...], body: list[tuple[Any, ...]], widths: tuple[int, ...]):
+    def rows(
+        self, header: tuple[str, ...], body: list[tuple[Any, ...]], widths: tuple[int, ...]
+    ) -> None:
         self.set_font("Helvetica", size=8)
         with self.table(col_widths=widths, text_align="LEFT", line_height=4.5) as table:
             head = table.row()

@@ -65,20 +65,19 @@ def project_from_assessment(request: HttpRequest, assessment_id: UUID) -> HttpRe
         return redirect("projects:detail", project_id=existing.public_id)
     if request.method != "POST":
         return _page(request, assessment)
-    posted = {
-        "name": request.POST.get("name", "").strip()[:200],
-        "description": request.POST.get("description", "").strip(),
-        "keep": request.POST.getlist("service"),
-    }
+    name = request.POST.get("name", "").strip()[:200]
+    description = request.POST.get("description", "").strip()
+    keep = request.POST.getlist("service")
+    posted: dict[str, Any] = {"name": name, "description": description, "keep": keep}
     try:
         project = project_create_from_assessment(
             actor=actor,
             business_id=actor.on_behalf_of,
             assessment=assessment,
-            name=posted["name"],
-            description=posted["description"],
+            name=name,
+            description=description,
             company_name=acting(request).get("company_name", ""),
-            keep=posted["keep"],
+            keep=keep,
         )
     except InvalidServiceChoice as invalid:
         return _page(request, assessment, posted=posted, errors=invalid.errors, status=422)

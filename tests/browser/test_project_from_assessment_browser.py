@@ -90,6 +90,7 @@ def test_from_event_assessment_to_two_receipts(live_server, page, tmp_path):
 
     # Shared data, typed once.
     page.get_by_role("link", name="Yhteiset tiedot").first.click()
+    assert page.get_by_role("group", name="Aikataulu").is_visible()  # groups in Finnish
     for label, (_code, value) in SHARED.items():
         page.get_by_label(label, exact=True).fill(value)
     accessible(page)

@@ -4,6 +4,16 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def finnish_by_default():
+    """Service calls speak the default language, as in a fresh request thread; an earlier
+    test's request may have left another language active in this thread."""
+    from django.utils import translation
+
+    with translation.override("fi"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Attachments go to a per-test folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -25,6 +25,7 @@ from luvat.projects.services import (
     shared_data_change_propagate,
     shared_data_set,
 )
+from luvat.projects.vocabulary import GROUP_LABELS
 
 customer = require_actor(ActorKind.CUSTOMER, company=True)
 customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
@@ -90,7 +91,7 @@ def _shared_data_page(
         shown = (posted or {}).get(
             field.code, "" if value is None or value.value is None else value.value
         )
-        groups.setdefault(field.group, []).append(
+        groups.setdefault(str(GROUP_LABELS.get(field.group, field.group)), []).append(
             {
                 "field": field,
                 "value": shown,

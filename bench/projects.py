@@ -1,7 +1,9 @@
 """Company's project list and one project's summary on the generated data set: p50/p99, queries.
 
 Needs the data from ``python -m bench projects_data`` in the database DATABASE_URL names
-(PostgreSQL). Measures the selectors the views use, in process, after a warm-up; target p99 <
+(PostgreSQL). Measures the selectors the views use, in process, after a warm-up; then the two
+HTML pages over HTTP on a real ``luvat serve`` (one keep-alive client, logged in as a customer
+of the benchmark company: session, policy, access log and template included). Target p99 <
 50 ms with 100,000 projects / 1,000,000 applications / 5,000,000 status events.
 """
 
@@ -13,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench._http import report
+from bench._http import load, report, running_server
 from bench.projects_data import BENCH_COMPANY, setup_django
 
 
@@ -42,6 +44,9 @@ def p99(values: list[float]) -> float:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench projects", description=__doc__)
     parser.add_argument("--iterations", type=int, default=500)
+    parser.add_argument(
+        "--http-seconds", type=float, default=5.0, help="per page; 0 skips the HTTP part"
+    )
     args = parser.parse_args(argv)
     setup_django()
     from luvat.projects.models import Project
@@ -68,3 +73,45 @@ def main(argv: list[str]) -> None:
         report(f"{name}.latency_p50", statistics.median(timings), "ms")
         report(f"{name}.latency_p99", p99(timings), "ms")
         report(f"{name}.sql_queries", queries, "queries")
+
+    if args.http_seconds > 0:
+        http_pages(public_id, args.http_seconds)
+
+
+def customer_session() -> str:
+    """A session key of a person acting for the benchmark company (made in the database the
+    server reads, exactly as the company choice after log-in leaves it)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from luvat.identity.models import Person
+    from luvat.identity.sessions import act_for_company
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-customer")
+    Person.objects.get_or_create(
+        user=user, defaults={"given_name": "Bench", "family_name": "Customer"}
+    )
+    client = Client()
+    client.force_login(user)
+    request = type("Request", (), {"session": client.session})()
+    act_for_company(request, business_id=BENCH_COMPANY, company_name="Bench Oy")  # type: ignore[arg-type]
+    request.session.save()
+    return str(request.session.session_key)
+
+
+def http_pages(public_id: object, seconds: float) -> None:
+    from django.conf import settings
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={customer_session()}"
+    with running_server() as server:
+        for name, path in (
+            ("http.project_list", "/fi/projects/"),
+            ("http.project_summary", f"/fi/projects/{public_id}/"),
+        ):
+            result = load(
+                server.port, path, seconds=seconds, concurrency=1, headers={"Cookie": cookie}
+            )
+            if result.errors or not result.requests:
+                raise RuntimeError(f"{path}: {result.errors} errors of {result.requests}")
+            report(f"{name}.latency_p50", result.p50, "ms")
+            report(f"{name}.latency_p99", result.percentile(99), "ms")

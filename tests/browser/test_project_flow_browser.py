@@ -68,7 +68,7 @@ def test_project_from_empty_to_two_receipts(live_server, browser, tmp_path):
     page.get_by_label("Alkaa").fill(starts.isoformat())
     assert_accessible(page)
     page.get_by_role("button", name="Tallenna yhteiset tiedot").click()
-    page.get_by_role("link", name="Yhteenveto").click()
+    page.get_by_role("link", name="Yhteenveto", exact=True).click()
 
     summary_url = page.url
     for name in SERVICES:

@@ -39,3 +39,15 @@ def project_for(
             subject_business_id=project.business_id,
         )
     return project
+
+
+def company_projects_read(actor: Actor, *, purpose: str) -> str:
+    """The business ID whose project list ``actor`` reads (their chosen company), logged."""
+    access_record(
+        actor=actor,
+        object_type="company-projects",
+        object_id=actor.on_behalf_of,
+        purpose=purpose,
+        subject_business_id=actor.on_behalf_of,
+    )
+    return actor.on_behalf_of

@@ -10,15 +10,24 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie
 
+from luvat.assessment.selectors import assessment_by_public_id
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import actor_from_request
-from luvat.projects.access import project_for
+from luvat.projects.access import company_projects_read, project_for
+from luvat.projects.api_documents import (
+    PROBLEMS,
+    attachment_document,
+    form_document,
+    problem_from,
+    project_document,
+    receipt_document,
+)
 from luvat.projects.api_schemas import (
     ApplicationAddIn,
     ApplicationFormOut,
@@ -34,15 +43,9 @@ from luvat.projects.api_schemas import (
     SharedDataIn,
     SubmitIn,
 )
-from luvat.projects.errors import (
-    AttachmentRejected,
-    IncompleteApplication,
-    InvalidSharedData,
-    NotAllowedInMode,
-    StaleVersion,
-)
-from luvat.projects.exports import application_document, project_export
-from luvat.projects.models import Application, Attachment, Project, Submission
+from luvat.projects.exports import project_export
+from luvat.projects.models import Project
+from luvat.projects.pdf import receipt_pdf, summary_pdf
 from luvat.projects.selectors import (
     application_of_project,
     company_projects,
@@ -57,12 +60,11 @@ from luvat.projects.services import (
     application_submit,
     attachment_add,
     project_create,
+    project_create_from_assessment,
     shared_data_change_propagate,
     shared_data_set,
 )
-from luvat.projects.services.projects import shared_data_current
-from luvat.projects.snapshots import effective_form_data
-from luvat.projects.status import InvalidTransition
+from luvat.projects.services.from_assessment import project_from_assessment_existing
 from luvat.web.api_errors import ApiProblem
 
 
@@ -96,103 +98,6 @@ def _project(request: HttpRequest, project_id: UUID, *, write: bool = False) -> 
     return project_for(_actor(request), project_id, purpose=request.path, write=write)
 
 
-def _problem_from(error: Exception) -> ApiProblem:
-    if isinstance(error, StaleVersion):
-        return ApiProblem(
-            status=409,
-            slug="stale-version",
-            detail="Someone changed this meanwhile; reload and apply your change again.",
-            current_version=error.current,
-        )
-    if isinstance(error, IncompleteApplication):
-        return ApiProblem(
-            status=422,
-            slug="incomplete-application",
-            detail="The application cannot be submitted; see errors.",
-            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
-        )
-    if isinstance(error, InvalidSharedData):
-        return ApiProblem(
-            status=422,
-            slug="invalid-shared-data",
-            detail="Some shared-data values are not valid; see errors.",
-            errors=[{"field": f, "messages": m} for f, m in error.errors.items()],
-        )
-    if isinstance(error, InvalidTransition):
-        return ApiProblem(
-            status=409,
-            slug="invalid-transition",
-            detail=str(error),
-            current_status=error.current,
-        )
-    if isinstance(error, NotAllowedInMode):
-        return ApiProblem(status=409, slug="wrong-joining-mode", detail=str(error))
-    if isinstance(error, AttachmentRejected):
-        return ApiProblem(
-            status=422, slug="attachment-rejected", detail=error.message, reason=error.reason
-        )
-    raise error
-
-
-PROBLEMS = (
-    StaleVersion,
-    IncompleteApplication,
-    InvalidSharedData,
-    InvalidTransition,
-    NotAllowedInMode,
-    AttachmentRejected,
-)
-
-
-def project_document(project: Project) -> dict[str, Any]:
-    summary = project_summary(project=project)
-    applications = []
-    for row in summary.rows:
-        document = application_document(row, [])
-        applications.append(
-            {
-                **document,
-                "service_code": document["service"]["code"],
-                "service_name": document["service"]["name"],
-                "authority_code": (document["authority"] or {}).get("code"),
-                "authority_name": (document["authority"] or {}).get("name"),
-                "next_action": {
-                    **document["next_action"],
-                    "customer_must_act": row.next_action.customer_must_act,
-                },
-            }
-        )
-    return {
-        "id": project.public_id,
-        "reference": project.reference,
-        "name": project.name,
-        "description": project.description,
-        "business_id": project.business_id,
-        "company_name": project.company_name,
-        "version": project.version,
-        "starts_on": project.starts_on,
-        "shared_data": [
-            {
-                "code": v.field.code,
-                "label": v.field.label,
-                "value": v.value,
-                "provenance": v.provenance,
-                "changed_at": v.changed_at,
-            }
-            for v in summary.shared_values
-        ],
-        "applications": applications,
-        "pending_shared_data_changes": [
-            {
-                "application_id": row.application.public_id,
-                "reference": row.application.reference,
-                "changes": row.changed_shared_data,
-            }
-            for row in summary.rows_with_changes
-        ],
-    }
-
-
 @router.get("/", response=list[ProjectListItemOut], summary="The company's projects")
 def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
     return [
@@ -207,15 +112,31 @@ def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
             "next_submission_deadline": item.next_submission_deadline,
             "warning": str(item.warning),
         }
-        for item in company_projects(business_id=_actor(request).on_behalf_of)
+        for item in company_projects(
+            business_id=company_projects_read(_actor(request), purpose=request.path)
+        )
     ]
 
 
-@router.post("/", response={201: ProjectOut}, summary="Create a project")
+@router.post(
+    "/",
+    response={201: ProjectOut, 200: ProjectOut},
+    summary="Create a project, empty or from a permit-need assessment",
+)
 def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    services = list(Service.objects.filter(code__in=payload.service_codes, active=True))
-    unknown = set(payload.service_codes) - {s.code for s in services}
+    if payload.assessment_id is not None:
+        return _create_from_assessment(actor, payload)
+    if not payload.name.strip():
+        raise ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="Give the project a name.",
+            errors=[{"field": "name", "messages": ["Give the project a name."]}],
+        )
+    codes = payload.service_codes or []
+    services = list(Service.objects.filter(code__in=codes, active=True))
+    unknown = set(codes) - {s.code for s in services}
     if unknown:
         raise ApiProblem(
             status=422,
@@ -227,14 +148,41 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
         project = project_create(
             actor=actor,
             business_id=actor.on_behalf_of,
-            name=payload.name,
+            name=payload.name.strip(),
             description=payload.description,
             services=services,
             shared_data=payload.shared_data,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     return 201, project_document(project)
+
+
+def _create_from_assessment(actor: Actor, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
+    assessment = assessment_by_public_id(str(payload.assessment_id))
+    if assessment is None:
+        raise ApiProblem(
+            status=422,
+            slug="validation-error",
+            detail="No such assessment.",
+            errors=[{"field": "assessment_id", "messages": ["No such assessment."]}],
+        )
+    existing = project_from_assessment_existing(
+        business_id=actor.on_behalf_of, assessment=assessment
+    )
+    try:
+        project = project_create_from_assessment(
+            actor=actor,
+            business_id=actor.on_behalf_of,
+            assessment=assessment,
+            name=payload.name,
+            description=payload.description,
+            keep=payload.service_codes,
+            shared_data=payload.shared_data or None,
+        )
+    except PROBLEMS as error:
+        raise problem_from(error) from None
+    return (200 if existing is not None else 201), project_document(project)
 
 
 @router.get("/{project_id}", response=ProjectOut, summary="One project's summary")
@@ -260,7 +208,7 @@ def put_shared_data(
             expected_version=payload.version,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     project.refresh_from_db()
     return project_document(project)
 
@@ -282,7 +230,7 @@ def propagate(request: HttpRequest, project_id: UUID, payload: PropagateIn) -> l
     receipts = shared_data_change_propagate(
         project=project, actor=_actor(request), application_ids=ids
     )
-    return [_receipt_document(receipt) for receipt in receipts]
+    return [receipt_document(receipt) for receipt in receipts]
 
 
 @router.post("/{project_id}/applications", response={201: ApplicationOut}, summary="Add a service")
@@ -304,46 +252,6 @@ def add_application(
     return 201, row
 
 
-def _form_document(project: Project, application: Application) -> dict[str, Any]:
-    mapping = dict(application.service.shared_data_mapping or {})
-    return {
-        "id": application.public_id,
-        "reference": application.reference,
-        "status": application.status,
-        "version": application.version,
-        "project_version": project.version,
-        "form_schema": application.service.form_schema or {},
-        "shared_fields": mapping,
-        "data": effective_form_data(
-            form_data=application.form_data, mapping=mapping, shared=shared_data_current(project)
-        ),
-        "attachments": [_attachment_document(a) for a in application.attachments.order_by("id")],
-        "attachment_types": list(application.service.attachments or []),
-    }
-
-
-def _receipt_document(receipt: Submission) -> dict[str, Any]:
-    return {
-        "id": receipt.public_id,
-        "kind": receipt.kind,
-        "reference": receipt.reference,
-        "arrived_at": receipt.arrived_at,
-        "sha256": receipt.sha256,
-        "snapshot": receipt.snapshot,
-    }
-
-
-def _attachment_document(attachment: Attachment) -> dict[str, Any]:
-    return {
-        "id": attachment.public_id,
-        "code": attachment.code,
-        "file_name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "sha256": attachment.sha256,
-    }
-
-
 @router.get(
     "/{project_id}/applications/{application_id}",
     response=ApplicationFormOut,
@@ -351,9 +259,7 @@ def _attachment_document(attachment: Attachment) -> dict[str, Any]:
 )
 def get_application(request: HttpRequest, project_id: UUID, application_id: UUID) -> dict[str, Any]:
     project = _project(request, project_id)
-    return _form_document(
-        project, application_of_project(project=project, public_id=application_id)
-    )
+    return form_document(project, application_of_project(project=project, public_id=application_id))
 
 
 @router.put(
@@ -375,9 +281,9 @@ def put_form(
             expected_project_version=payload.project_version,
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     project.refresh_from_db()
-    return _form_document(project, application)
+    return form_document(project, application)
 
 
 @router.delete(
@@ -393,7 +299,7 @@ def drop_application(
     try:
         application_drop(application=application, actor=_actor(request))
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
     return 204, None
 
 
@@ -416,8 +322,8 @@ def post_attachment(
             application=application, code=code, upload=file, actor=_actor(request)
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
-    return 201, _attachment_document(attachment)
+        raise problem_from(error) from None
+    return 201, attachment_document(attachment)
 
 
 @router.post(
@@ -436,8 +342,8 @@ def submit(
             application=application, actor=_actor(request), expected_version=payload.version
         )
     except PROBLEMS as error:
-        raise _problem_from(error) from None
-    return (200 if already else 201), _receipt_document(receipt)
+        raise problem_from(error) from None
+    return (200 if already else 201), receipt_document(receipt)
 
 
 @router.post(
@@ -451,10 +357,47 @@ def redirect(request: HttpRequest, project_id: UUID, application_id: UUID) -> di
     try:
         return {"url": application_redirect_record(application=application, actor=_actor(request))}
     except PROBLEMS as error:
-        raise _problem_from(error) from None
+        raise problem_from(error) from None
 
 
 @router.get("/{project_id}/receipts/{receipt_id}", response=ReceiptOut, summary="A receipt")
 def get_receipt(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> dict[str, Any]:
     project = _project(request, project_id)
-    return _receipt_document(submission_of_project(project=project, public_id=receipt_id))
+    return receipt_document(submission_of_project(project=project, public_id=receipt_id))
+
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "PDF document",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/{project_id}/receipts/{receipt_id}/pdf",
+    summary="A receipt as PDF (reference, arrival time, SHA-256 of the snapshot)",
+    openapi_extra=PDF_RESPONSE,
+)
+def get_receipt_pdf(request: HttpRequest, project_id: UUID, receipt_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    receipt = submission_of_project(project=project, public_id=receipt_id)
+    return _pdf(receipt_pdf(submission=receipt, project=project), f"{receipt.reference}.pdf")
+
+
+@router.get(
+    "/{project_id}/export/pdf",
+    summary="The project summary as PDF",
+    openapi_extra=PDF_RESPONSE,
+)
+def export_project_pdf(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    return _pdf(summary_pdf(project_summary(project=project)), f"{project.reference}.pdf")

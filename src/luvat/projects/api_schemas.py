@@ -22,17 +22,26 @@ class ProjectListItemOut(Schema):
 
 
 class ProjectIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(
+        default="",
+        max_length=200,
+        description="required without assessment_id; defaults to the package's name with it",
+    )
     description: str = ""
-    service_codes: list[str] = Field(default_factory=list, description="catalogue service codes")
+    assessment_id: UUID | None = Field(
+        default=None,
+        description="a stored permit-need assessment: its suggested services become draft "
+        "applications and its answers shared data (provenance `assessment`); a second "
+        "create from the same assessment returns the first project (200)",
+    )
+    service_codes: list[str] | None = Field(
+        default=None,
+        description="catalogue service codes; with assessment_id, the suggested services to "
+        "keep (all of them when omitted)",
+    )
     shared_data: dict[str, Any] = Field(
         default_factory=dict, description="vocabulary code → value, typed once for the project"
     )
-
-
-class FromAssessmentIn(Schema):
-    assessment_result_id: UUID
-    name: str = Field(default="", max_length=200)
 
 
 class SharedValueOut(Schema):

@@ -7,6 +7,7 @@ from luvat.projects.status import InvalidTransition
 __all__ = [
     "AttachmentRejected",
     "IncompleteApplication",
+    "InvalidServiceChoice",
     "InvalidSharedData",
     "InvalidTransition",
     "NotAllowedInMode",
@@ -37,6 +38,10 @@ class IncompleteApplication(FieldErrors):
 
 class InvalidSharedData(FieldErrors):
     """One or more shared-data values are not valid for their vocabulary field."""
+
+
+class InvalidServiceChoice(FieldErrors):
+    """Services were chosen that the assessment did not suggest or the catalogue no longer has."""
 
 
 class AttachmentRejected(Exception):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from luvat.catalogue.models import JoiningMode
+from luvat.catalogue.models import AuthorityResolution, JoiningMode
 from luvat.projects.deadlines import ApplicationDeadlines, DeadlineWarning
 from luvat.projects.models import Application
 from luvat.projects.status import Status
@@ -23,6 +23,10 @@ class NextAction:
 ACTIONS: dict[str, tuple[Promise, bool]] = {
     "fill_in": (_("Fill in and submit the application."), True),
     "fill_in_late": (_("The submission window has closed: contact the authority."), True),
+    "keep_yourself": (
+        _("Prepare this document and keep it at hand; it is not sent to an authority."),
+        True,
+    ),
     "continue_elsewhere": (_("Continue at the authority's e-service."), True),
     "wait_redirected": (
         _("Finish the application in the authority's e-service; the status follows here."),
@@ -38,7 +42,9 @@ ACTIONS: dict[str, tuple[Promise, bool]] = {
 def next_action(application: Application, deadlines: ApplicationDeadlines) -> NextAction:
     status = application.status
     if status == Status.DRAFT:
-        if application.service.joining_mode == JoiningMode.REDIRECT:
+        if application.service.authority_resolution == AuthorityResolution.NONE:
+            code = "keep_yourself"
+        elif application.service.joining_mode == JoiningMode.REDIRECT:
             code = "wait_redirected" if application.redirected_at else "continue_elsewhere"
         elif deadlines.warning == DeadlineWarning.CLOSED:
             code = "fill_in_late"

@@ -4,6 +4,8 @@ data comes from the company register."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 # vocabulary code → Project column it mirrors
 PROJECT_COLUMNS = {
     "start_date": "starts_on",
@@ -13,3 +15,13 @@ PROJECT_COLUMNS = {
 COMPANY_NAME = "company_name"
 COMPANY_BUSINESS_ID = "business_id"
 COMPANY_ADDRESS = "company_address"
+COMPANY_HOME_MUNICIPALITY = "company_home_municipality"
+
+# vocabulary groups (catalogue/data/vocabulary.yaml) as headings of the shared-data form
+GROUP_LABELS = {
+    "company": _("Company"),
+    "contact": _("Contact person"),
+    "site": _("Site"),
+    "activity": _("Activity"),
+    "schedule": _("Schedule"),
+}

@@ -67,6 +67,14 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["business_id", "-updated_at"])]
+        constraints = [
+            # One project per company and assessment: a double submit creates one project.
+            models.UniqueConstraint(
+                fields=["business_id", "assessment_result_id"],
+                condition=models.Q(assessment_result_id__isnull=False),
+                name="one_project_per_assessment",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.reference})"

@@ -9,6 +9,7 @@ from luvat.projects.services.applications import (
     application_submit,
 )
 from luvat.projects.services.attachments import attachment_add, attachment_remove
+from luvat.projects.services.from_assessment import project_create_from_assessment
 from luvat.projects.services.projects import (
     project_create,
     shared_data_change_propagate,
@@ -25,6 +26,7 @@ __all__ = [
     "attachment_add",
     "attachment_remove",
     "project_create",
+    "project_create_from_assessment",
     "shared_data_change_propagate",
     "shared_data_set",
 ]

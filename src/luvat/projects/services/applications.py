@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from luvat.audit.actors import Actor, ActorKind
 from luvat.audit.services import audit_record
 from luvat.catalogue.models import JoiningMode, Service
-from luvat.catalogue.selectors import resolve_authority
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode
@@ -30,6 +29,7 @@ from luvat.projects.models import (
 )
 from luvat.projects.schema_forms import validate_form
 from luvat.projects.services.projects import (
+    authority_for,
     check_version,
     lock_project,
     shared_data_current,
@@ -114,9 +114,7 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
     application = Application.objects.create(
         project=project,
         service=service,
-        authority=resolve_authority(
-            service=service, municipality_code=project.municipality_code or None
-        ),
+        authority=authority_for(service=service, project=project),
         reference=f"{project.reference}-{number:02d}",
     )
     StatusEvent.objects.create(

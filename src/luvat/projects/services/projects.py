@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.catalogue.models import Service, ServicePackage, VocabularyField
+from luvat.catalogue.models import (
+    Authority,
+    AuthorityResolution,
+    Service,
+    ServicePackage,
+    VocabularyField,
+)
 from luvat.catalogue.selectors import resolve_authority
 from luvat.identity.companies import Company, CompanyRegisterError, company_register
 from luvat.integrations.models import OutboxKind
@@ -185,18 +191,30 @@ def _set_values(
         project.version += 1
         project.updated_at = now
         project.save(update_fields=[*columns, "version", "updated_at"])
-    if "municipality_code" in columns:
+    if "municipality_code" in columns or vocabulary.COMPANY_HOME_MUNICIPALITY in changed:
         _reresolve_draft_authorities(project)
     return changed
+
+
+def authority_for(*, service: Service, project: Project) -> Authority | None:
+    """Who handles ``service`` in ``project``: by the site, or by the operator's home
+    municipality (shared data) for services registered where the operator is based."""
+    municipality = project.municipality_code or None
+    if service.authority_resolution == AuthorityResolution.HOME_MUNICIPALITY:
+        home = (
+            project.shared_values.filter(field__code=vocabulary.COMPANY_HOME_MUNICIPALITY)
+            .values_list("value", flat=True)
+            .first()
+        )
+        municipality = str(home) if home else municipality
+    return resolve_authority(service=service, municipality_code=municipality)
 
 
 def _reresolve_draft_authorities(project: Project) -> None:
     """The site decides who handles a draft; submitted applications keep their authority."""
     drafts = project.applications.filter(status=Status.DRAFT).select_related("service")
     for application in drafts:
-        authority = resolve_authority(
-            service=application.service, municipality_code=project.municipality_code or None
-        )
+        authority = authority_for(service=application.service, project=project)
         if authority != application.authority:
             application.authority = authority
             application.save(update_fields=["authority"])

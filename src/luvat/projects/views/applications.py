@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luvat.projects import filetypes
 from luvat.projects.access import project_for
 from luvat.projects.errors import (
     AttachmentRejected,
@@ -22,6 +23,7 @@ from luvat.projects.errors import (
     StaleVersion,
 )
 from luvat.projects.models import Application, Attachment, Project
+from luvat.projects.pdf import receipt_pdf
 from luvat.projects.schema_forms import coerce_form_input, form_fields
 from luvat.projects.selectors import (
     application_of_project,
@@ -37,7 +39,7 @@ from luvat.projects.services import (
     attachment_add,
     attachment_remove,
 )
-from luvat.projects.services.attachments import attachment_name
+from luvat.projects.services.attachments import DEFAULT_TYPES, attachment_name
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition, Status
@@ -89,7 +91,10 @@ def application_page(
                 "code": code,
                 "name": attachment_name(spec, request.LANGUAGE_CODE),
                 "required": bool(spec.get("required")),
-                "types": ", ".join(spec.get("types") or ["pdf", "jpeg", "png"]),
+                "types": ", ".join(
+                    filetypes.kind_name(filetypes.normalise_kind(t))
+                    for t in spec.get("types") or DEFAULT_TYPES
+                ),
                 "max_bytes": spec.get("max_bytes"),
                 "files": [a for a in attachments if a.code == code],
                 "errors": (errors or {}).get(f"attachment:{code}", []),
@@ -311,6 +316,12 @@ def receipt(request: HttpRequest, project_id: UUID, submission_id: UUID) -> Http
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose="projects:receipt")
     submission = submission_of_project(project=project, public_id=submission_id)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            receipt_pdf(submission=submission, project=project), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
+        return response
     if request.GET.get("format") == "json":
         response = JsonResponse(
             {

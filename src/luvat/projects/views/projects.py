@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Service
 from luvat.identity.policy import require_actor
-from luvat.projects.access import project_for
+from luvat.identity.sessions import acting
+from luvat.projects.access import company_projects_read, project_for
 from luvat.projects.errors import InvalidSharedData, StaleVersion
 from luvat.projects.exports import project_export
+from luvat.projects.pdf import summary_pdf
 from luvat.projects.selectors import company_projects, project_summary, vocabulary_fields
 from luvat.projects.services import (
     application_add,
@@ -23,6 +25,7 @@ from luvat.projects.services import (
     shared_data_change_propagate,
     shared_data_set,
 )
+from luvat.projects.vocabulary import GROUP_LABELS
 
 customer = require_actor(ActorKind.CUSTOMER, company=True)
 customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
@@ -32,7 +35,8 @@ customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
 @customer
 def project_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    items = company_projects(business_id=actor.on_behalf_of)
+    business_id = company_projects_read(actor, purpose="projects:list")
+    items = company_projects(business_id=business_id)
     return render(request, "projects/project_list.html", {"items": items, "errors": {}})
 
 
@@ -49,7 +53,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     project = project_create(
         actor=actor,
         business_id=actor.on_behalf_of,
-        company_name=request.session.get("luvat_acting", {}).get("company_name", ""),
+        company_name=acting(request).get("company_name", ""),
         name=name[:200],
         description=request.POST.get("description", "").strip(),
     )
@@ -87,7 +91,7 @@ def _shared_data_page(
         shown = (posted or {}).get(
             field.code, "" if value is None or value.value is None else value.value
         )
-        groups.setdefault(field.group, []).append(
+        groups.setdefault(str(GROUP_LABELS.get(field.group, field.group)), []).append(
             {
                 "field": field,
                 "value": shown,
@@ -149,8 +153,9 @@ def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
 @customer_write
 def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    project = project_for(actor, project_id, purpose="projects:services", write=True)
-    if request.method == "POST":
+    writing = request.method == "POST"
+    project = project_for(actor, project_id, purpose="projects:services", write=writing)
+    if writing:
         codes = request.POST.getlist("service")
         for service in Service.objects.filter(code__in=codes, active=True):
             application_add(project=project, service=service, actor=actor)
@@ -177,4 +182,16 @@ def export_json(request: HttpRequest, project_id: UUID) -> HttpResponse:
         project_export(project), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = f'attachment; filename="{project.reference}.json"'
+    return response
+
+
+@require_GET
+@customer
+def export_pdf(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    project = project_for(actor, project_id, purpose="projects:export-pdf")
+    response = HttpResponse(
+        summary_pdf(project_summary(project=project)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project.reference}.pdf"'
     return response

@@ -1,0 +1,78 @@
+"""Reading a stored permit-need assessment for a project: the services it suggests (the result
+document's shape is documented in ``luvat.assessment.results``) and the answers that are
+shared-data fields (questions carrying a ``vocabulary`` code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from luvat.assessment.models import Assessment
+from luvat.assessment.questionnaire import compiled_package
+from luvat.catalogue.models import VocabularyField
+from luvat.projects.values import clean_value, is_empty
+
+log = structlog.get_logger(__name__)
+
+TIERS = ("definitely", "possibly")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One service the assessment suggests, as the result showed it."""
+
+    code: str
+    name: str
+    tier: str
+    authority_name: str
+    latest_submission_date: str | None
+    late: bool
+    joining_mode: str
+
+
+def suggestions(result: dict[str, Any]) -> list[Suggestion]:
+    """Every suggested service, definitely needed first, each tier in the result's order."""
+    found: list[Suggestion] = []
+    for tier in TIERS:
+        for item in result.get(tier) or []:
+            service = item.get("service") or {}
+            authority = item.get("authority") or {}
+            found.append(
+                Suggestion(
+                    code=str(service.get("code", "")),
+                    name=str(service.get("name", "")),
+                    tier=tier,
+                    authority_name=str(authority.get("name", "")),
+                    latest_submission_date=item.get("latest_submission_date"),
+                    late=bool(item.get("late")),
+                    joining_mode=str(service.get("joining_mode", "")),
+                )
+            )
+    return [s for s in found if s.code]
+
+
+def shared_data_from_answers(assessment: Assessment) -> dict[str, Any]:
+    """Vocabulary code → cleaned value for every answered question mapped to a vocabulary field.
+
+    Answers were checked when the assessment was made; a value the vocabulary no longer accepts
+    (the catalogue changed since) is left out rather than blocking the project.
+    """
+    compiled = compiled_package(assessment.package)
+    wanted = {
+        q.vocabulary: assessment.answers.get(q.id)
+        for q in compiled.questions
+        if q.vocabulary and not is_empty(assessment.answers.get(q.id))
+    }
+    fields = {f.code: f for f in VocabularyField.objects.filter(code__in=list(wanted))}
+    values: dict[str, Any] = {}
+    for code, raw in wanted.items():
+        field = fields.get(code)
+        if field is None or raw in ([], {}):
+            continue
+        try:
+            values[code] = clean_value(field, raw)
+        except ValueError:
+            log.warning("projects.assessment_answer_skipped", field=code)
+    return values

@@ -54,9 +54,14 @@ def parse_database_url(url: str, *, var_dir: Path, conn_max_age: int = 60) -> di
             # sqlite:///var/x.sqlite3 -> relative, sqlite:////abs/x.sqlite3 -> absolute
             path = Path(raw_path[1:])
             name = str(path if path.is_absolute() else (relative_to / path))
+        # Tests get a file database beside the real one, not Django's in-memory default:
+        # an in-memory shared-cache database takes table locks that fail at once when the
+        # live test server's threads and the test write concurrently.
+        test_name = None if name == ":memory:" else f"{name.removesuffix('.sqlite3')}-test.sqlite3"
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
+            "TEST": {"NAME": test_name},
             "OPTIONS": {
                 # WAL lets the in-process worker write while web requests read;
                 # IMMEDIATE avoids lock upgrades that fail under concurrency.

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("assessment/", include("luvat.assessment.urls")),
     path("authorities/", include("luvat.catalogue.urls")),
     path("projects/", include("luvat.projects.urls")),
+    path("onboarding/", include("luvat.onboarding.urls")),
     prefix_default_language=True,
 )
 

@@ -70,9 +70,12 @@ def test_another_services_items_do_not_block():
         authority=first.joining.authority, service=environment_service("other")
     )
     complete_checklist(first)
-    assert services.service_joining_move(
-        service_joining=first, phase=Phase.PRODUCTION, actor=SYSTEM
-    ).phase == Phase.PRODUCTION
+    assert (
+        services.service_joining_move(
+            service_joining=first, phase=Phase.PRODUCTION, actor=SYSTEM
+        ).phase
+        == Phase.PRODUCTION
+    )
     with pytest.raises(GoLiveRefused) as refused:
         services.service_joining_move(service_joining=second, phase=Phase.PRODUCTION, actor=SYSTEM)
     assert {m.code for m in refused.value.missing} == {"checklist:technical", "checklist:testing"}

@@ -65,28 +65,28 @@ def bar_chart(
         if bar_height > 0:
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{:.1f}" width="{}" height="{:.1f}" fill="{}"/>',
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
                     x + 8,
-                    TOP + HEIGHT - bar_height,
+                    f"{TOP + HEIGHT - bar_height:.1f}",
                     WIDTH_PER_BAR - 16,
-                    bar_height,
+                    f"{bar_height:.1f}",
                     BAR_COLOUR,
                 )
             )
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12" fill="{}">{}'
+                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}'
                 "</text>",
-                centre,
-                TOP + HEIGHT - bar_height - 4,
+                f"{centre:.1f}",
+                f"{TOP + HEIGHT - bar_height - 4:.1f}",
                 TEXT_COLOUR,
                 _label(value, decimals),
             )
         )
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text>',
-                centre,
+                '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text>',
+                f"{centre:.1f}",
                 TOP + HEIGHT + 16,
                 TEXT_COLOUR,
                 escape(label[2:] if len(label) == 7 else label),  # 2026-03 → 26-03

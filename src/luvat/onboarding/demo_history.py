@@ -61,36 +61,35 @@ def load_history(spec: HistorySpec) -> int:
     service = Service.objects.filter(code=spec.service_code).first()
     if authority is None or service is None:
         return 0
-    name = f"{HISTORY_PROJECT}: {spec.service_code}"
-    if Project.objects.filter(name=name).exists():
+    prefix = f"{spec.service_code[:12].upper()}-D{spec.seed}"
+    if Application.objects.filter(reference__startswith=prefix).exists():
         return 0
     rng = random.Random(spec.seed)  # noqa: S311  (demo data, not security)
     now = timezone.now()
     today = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
     created = 0
-    projects = {
-        business_id: Project.objects.create(
-            business_id=business_id,
-            company_name=company,
-            name=name,
-            municipality_code="091",
-            created_by="load-demo",
-            created_at=now - timedelta(days=31 * spec.months),
-        )
-        for business_id, company in COMPANIES
-    }
     for index in range(spec.applications):
         day_offset = rng.randint(0, 30 * spec.months)
         submitted = _moment(today - timedelta(days=day_offset), rng.uniform(-3, 4))
-        business_id = COMPANIES[index % len(COMPANIES)][0]
+        business_id, company = COMPANIES[index % len(COMPANIES)]
         events = _events(rng, submitted, now)
+        # One project per application: a project holds one live application per service.
+        project = Project.objects.create(
+            business_id=business_id,
+            company_name=company,
+            name=f"{HISTORY_PROJECT} {index + 1}",
+            municipality_code="091",
+            created_by="load-demo",
+            created_at=events[0][1],
+            updated_at=events[-1][1],
+        )
         last_status, last_at = events[-1]
         decided = last_status == Status.DECISION_MADE
         application = Application.objects.create(
-            project=projects[business_id],
+            project=project,
             service=service,
             authority=authority,
-            reference=f"{spec.service_code[:12].upper()}-D{spec.seed}{index:03d}",
+            reference=f"{prefix}{index:03d}",
             status=last_status,
             status_changed_at=last_at,
             outcome=Outcome.GRANTED if decided else "",

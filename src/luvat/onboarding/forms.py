@@ -94,7 +94,9 @@ class ChecklistItemForm(OnboardingForm):
     evidence_note = forms.CharField(
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    evidence_link = forms.URLField(label=_("Evidence link"), required=False, max_length=500)
+    evidence_link = forms.URLField(
+        label=_("Evidence link"), required=False, max_length=500, assume_scheme="https"
+    )
     evidence_file = forms.FileField(
         label=_("Evidence file"),
         required=False,

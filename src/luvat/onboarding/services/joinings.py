@@ -275,7 +275,7 @@ def pilot_company_add(
 ) -> PilotCompany:
     """Put a company on the service's pilot list."""
     try:
-        business_id = ytunnus.validate(business_id.strip())
+        business_id = ytunnus.format(ytunnus.validate(business_id.strip()))
     except Exception:
         raise OnboardingError(
             "business_id", _("Enter a valid business ID, for example 1234567-1.")

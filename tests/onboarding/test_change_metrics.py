@@ -67,7 +67,7 @@ def _history(service, authority, number, steps):
 def test_figures_on_a_hand_made_history(django_assert_num_queries):
     service = environment_service("m", processing_time_days=10)
     authority = joining_with_service(service=service).joining.authority
-    day = datetime(2026, 3, 2, 12)  # a Monday
+    day = datetime(2026, 3, 2, 12)  # noqa: DTZ001  (local time, made aware per event)
     draft = day - timedelta(days=1)
     # 1: received after 1 day, decided after 5 days: within the target and the deadline.
     _history(

@@ -4,7 +4,8 @@ events of the demo data, equal to what a direct SQL query over the same tables g
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -48,11 +49,9 @@ def _month(column: str) -> str:
 
 def sql_figures(code: str, start: date, end: date) -> dict[str, float | None]:
     period = "submitted >= %s AND submitted < %s"
-    low = timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()))
-    high = timezone.make_aware(
-        timezone.datetime.combine(end + timedelta(days=1), timezone.datetime.min.time())
-    )
-    params = [code, low, high]
+    low = timezone.make_aware(datetime.combine(start, time.min))
+    high = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    params: list[Any] = [code, low, high]
     figures: dict[str, float | None] = {}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -76,11 +75,11 @@ def sql_figures(code: str, start: date, end: date) -> dict[str, float | None]:
                 "r AS (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rn, COUNT(*) OVER () AS n "
                 "FROM d) "
             )
-            cursor.execute(
-                ranked + "SELECT AVG(v) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2)", params
-            )
+            median_sql = "SELECT AVG(v) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"
+            cursor.execute(ranked + median_sql, params)
             figures[f"median_days_to_{name}"] = cursor.fetchone()[0]
-            cursor.execute(ranked + "SELECT v FROM r WHERE rn = (9 * n + 9) / 10", params)
+            p90_sql = "SELECT v FROM r WHERE rn = (9 * n + 9) / 10"
+            cursor.execute(ranked + p90_sql, params)
             row = cursor.fetchone()
             figures[f"p90_days_to_{name}"] = row[0] if row else None
         cursor.execute(
@@ -104,7 +103,7 @@ def page_figures(html: str) -> dict[str, float | None]:
 
 @pytest.fixture
 def demo_official() -> Client:
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     client = Client()
     act_as_official(client, Person.objects.get(demo_key="ville"), "HKI-ENV")
     return client

@@ -92,7 +92,7 @@ def test_a_move_outside_the_phase_table_is_refused():
 
 def test_a_done_item_needs_evidence():
     service_joining = joining_with_service()
-    item = service_joining.joining.checklist.first()
+    item = service_joining.joining.checklist.order_by("id")[0]
     with pytest.raises(OnboardingError) as refused:
         services.checklist_item_update(
             item=item,

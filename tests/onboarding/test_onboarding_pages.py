@@ -98,7 +98,7 @@ def test_administrator_board_and_starting_a_joining(service_joining, django_asse
 
 
 def test_evidence_file_is_checked_and_served_only_to_the_authority(ville, service_joining):
-    item = ChecklistItem.objects.filter(service_joining__isnull=True).first()
+    item = ChecklistItem.objects.filter(service_joining__isnull=True).order_by("id")[0]
     url = f"/en/onboarding/HKI-ENV/checklist/{item.pk}/"
     program = SimpleUploadedFile("plan.pdf", b"MZ\x90\x00rest", content_type="application/pdf")
     response = ville.post(url, {"state": "done", "evidence_file": program})

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from luvat.assessment.models import Assessment
+from luvat.catalogue.models import ServicePackage
 from luvat.onboarding import services
 from luvat.onboarding.errors import OnboardingError
 from luvat.onboarding.phases import Phase
 from luvat.onboarding.routes import annotate_offerings, offerings_for, service_offered_to
 from tests.identity.factories import FESTIVAALI, TERAS, LocalMandateFactory
 from tests.identity.helpers import act_for_company
-from luvat.assessment.models import Assessment
-from luvat.catalogue.models import ServicePackage
 from tests.onboarding.factories import (
     SYSTEM,
     complete_checklist,

@@ -31,8 +31,7 @@ from luvat.assessment.selectors import (
     packages_active,
 )
 from luvat.assessment.services import InvalidAnswers, assessment_create
-from luvat.audit.actors import Actor
-from luvat.audit.actors import ActorKind
+from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import ServicePackage
 from luvat.identity.policy import actor_from_request
 from luvat.onboarding.routes import annotate_offerings

@@ -75,8 +75,7 @@ def bar_chart(
             )
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}'
-                "</text>",
+                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
                 f"{centre:.1f}",
                 f"{TOP + HEIGHT - bar_height - 4:.1f}",
                 TEXT_COLOUR,

@@ -5,6 +5,7 @@ has a joining record is left as users changed it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -118,12 +119,19 @@ def _hki_env(authority: Authority) -> None:
             actor=ACTOR,
         )
     year = today.year
-    for kind, when, text, amount, metric, expected in (
+    for kind, when, text, amount, measured_by, expected in (
         ("cost", year - 1, "Muutosagentin työpanos", "12000", "", None),
         ("cost", year, "Koulutus ja viestintä", "4000", "", None),
         ("cost", year, "Integraation rakentaminen ja testaus", "25000", "", None),
-        ("benefit", year, "Vähemmän täydennyspyyntöjä", "8000", Metric.SUPPLEMENT_RATE, "25"),
-        ("benefit", year + 1, "Nopeampi käsittely", "15000", Metric.MEDIAN_DAYS_TO_DECISION, "21"),
+        ("benefit", year, "Vähemmän täydennyspyyntöjä", "8000", Metric.SUPPLEMENT_RATE.value, "25"),
+        (
+            "benefit",
+            year + 1,
+            "Nopeampi käsittely",
+            "15000",
+            Metric.MEDIAN_DAYS_TO_DECISION.value,
+            "21",
+        ),
     ):
         services.cost_benefit_add(
             joining=joining,
@@ -131,7 +139,7 @@ def _hki_env(authority: Authority) -> None:
             year=when,
             description=text,
             amount_eur=Decimal(amount),
-            metric=metric,
+            metric=measured_by,
             expected_value=Decimal(expected) if expected else None,
             actor=ACTOR,
         )
@@ -178,7 +186,7 @@ def _simple(authority: Authority, items: tuple[tuple[str, str, tuple[Phase, ...]
 
 def load_demo_joinings() -> DemoResult:
     created = existing = 0
-    plans = {
+    plans: dict[str, Callable[[Authority], None]] = {
         "HKI-ENV": _hki_env,
         "HKI-RESCUE": lambda a: _simple(
             a,

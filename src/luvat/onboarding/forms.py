@@ -35,7 +35,7 @@ class JoiningCreateForm(OnboardingForm):
 
     def __init__(self, *args: Any, authorities: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [("", "—"), *authorities]
+        self.fields["authority"].choices = [("", "—"), *authorities]  # type: ignore[attr-defined]
 
 
 class JoiningForm(OnboardingForm):
@@ -52,7 +52,7 @@ class PhaseForm(OnboardingForm):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = targets
+        self.fields["phase"].choices = targets  # type: ignore[attr-defined]
 
 
 class ServiceJoiningAddForm(OnboardingForm):
@@ -61,7 +61,7 @@ class ServiceJoiningAddForm(OnboardingForm):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", "—"), *services]
+        self.fields["service"].choices = [("", "—"), *services]  # type: ignore[attr-defined]
 
 
 class ModeChangeForm(OnboardingForm):
@@ -114,7 +114,7 @@ class OwnItemForm(OnboardingForm):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_joining"].choices = [("", _("every service")), *services]
+        self.fields["service_joining"].choices = [("", _("every service")), *services]  # type: ignore[attr-defined]
 
 
 class BaselineForm(OnboardingForm):
@@ -174,7 +174,7 @@ class MetricsFilterForm(OnboardingForm):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("all services")), *services]
+        self.fields["service"].choices = [("", _("all services")), *services]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

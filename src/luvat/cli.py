@@ -10,6 +10,9 @@ luvat check                                       configuration sanity check
 luvat config-docs [--write]                       docs/configuration.md
 luvat openapi [--write]                           docs/openapi.json
 luvat api-key issue|revoke|list                   API keys of authority systems
+luvat simulate-authority --authority CODE [...]   stand-in authority system (HTTP or AMQP)
+luvat conformance --authority CODE --endpoint URL conformance kit for a joining authority
+luvat outbox status|dead|redeliver ID...          outbox deliveries
 luvat <django command> ...                        any other Django management command
 """
 
@@ -29,6 +32,8 @@ NEEDS_DATABASE = {
     "load_catalogue",
     "import_ptv",
     "api_key",
+    "outbox",
+    "conformance",
 }
 
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from luvat.assessment.api import router as assessment_router
 from luvat.catalogue.api import router as authority_router
 from luvat.identity.api import router as identity_router
+from luvat.integrations.api import router as integrations_router
 from luvat.projects.api import router as projects_router
 from luvat.web.api_errors import install_problem_handlers
 
@@ -27,3 +28,4 @@ api.add_router("/identity/", identity_router)
 api.add_router("/", assessment_router)
 api.add_router("/authorities", authority_router)
 api.add_router("/projects/", projects_router)
+api.add_router("/applications/", integrations_router)

@@ -91,6 +91,76 @@ VARIABLES: tuple[Variable, ...] = (
         group="Database and messaging",
     ),
     Variable(
+        "LUVAT_SECRETS_KEY",
+        "Key that encrypts secrets stored in the database (the signing secrets shared with "
+        "authority systems). Empty derives it from `LUVAT_SECRET_KEY`; set it separately so "
+        "that the session key can be rotated without re-entering those secrets.",
+        default="",
+        kind="secret",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_DELIVERY_MAX_ATTEMPTS",
+        "Delivery attempts of one outbound message before it is dead-lettered for an "
+        "administrator to look at.",
+        default="15",
+        kind="int",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_DELIVERY_BACKOFF_SECONDS",
+        "First retry wait of a failed delivery in seconds; doubles per attempt (with full "
+        "jitter) up to `LUVAT_DELIVERY_BACKOFF_CAP_SECONDS`.",
+        default="5",
+        kind="float",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_DELIVERY_BACKOFF_CAP_SECONDS",
+        "Longest wait between two delivery attempts of one message, in seconds.",
+        default="3600",
+        kind="float",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_DELIVERY_LEASE_SECONDS",
+        "How long a worker owns the messages it took for delivery. A worker that dies "
+        "leaves them to others after this time; keep it well above the endpoints' timeouts.",
+        default="300",
+        kind="float",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_DELIVERY_CONCURRENCY",
+        "Parallel deliveries to one endpoint within one worker (HTTP requests, or AMQP "
+        "publishes each on its own connection).",
+        default="8",
+        kind="int",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_CIRCUIT_FAILURE_THRESHOLD",
+        "Consecutive failed deliveries to one endpoint that open its circuit breaker "
+        "(deliveries to it are held).",
+        default="5",
+        kind="int",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_CIRCUIT_OPEN_SECONDS",
+        "How long an open circuit breaker holds deliveries before one trial delivery.",
+        default="60",
+        kind="float",
+        group="Integrations",
+    ),
+    Variable(
+        "LUVAT_ATTACHMENT_LINK_SECONDS",
+        "Validity of the attachment download links in delivered applications, in seconds.",
+        default="604800",
+        kind="int",
+        group="Integrations",
+    ),
+    Variable(
         "LUVAT_ALLOWED_HOSTS",
         "Comma-separated host names this service answers to.",
         default="localhost,127.0.0.1,[::1],testserver",
@@ -135,8 +205,8 @@ VARIABLES: tuple[Variable, ...] = (
         "LUVAT_PUBLIC_URL",
         "The service's public address (scheme and host, no trailing slash), e.g. "
         "`https://luvat.example.fi`. Links in e-mails, calendar feed addresses, SAML entity "
-        "ids, assertion consumer and logout URLs and the e-Authorizations return address are "
-        "built from it.",
+        "ids, assertion consumer and logout URLs, the e-Authorizations return address and the "
+        "links in documents delivered to authority systems are built from it.",
         default="http://localhost:8000",
         production_default="",
         kind="url",

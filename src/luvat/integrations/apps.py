@@ -6,3 +6,10 @@ class IntegrationsConfig(AppConfig):
     name = "luvat.integrations"
     label = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from luvat.integrations.tasks import consume_status_events, deliver_outbox_job
+        from luvat.integrations.worker import register_job
+
+        register_job("outbox-delivery", deliver_outbox_job, interval_seconds=1.0)
+        register_job("amqp-status-events", consume_status_events, interval_seconds=1.0)

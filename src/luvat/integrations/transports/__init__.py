@@ -1,0 +1,1 @@
+"""Transports that carry outbound messages to authority systems: HTTP (X-Road REST) and AMQP."""

@@ -1,7 +1,5 @@
 """Technical readiness: an API-integrated service goes live only with a passing conformance run
-against its endpoint that started after the endpoint last changed.
-
-The tests that store runs need issue 6's models and are skipped, naming it, until it lands."""
+against its endpoint that started after the endpoint last changed."""
 
 from __future__ import annotations
 
@@ -41,7 +39,9 @@ def test_a_passing_run_after_the_endpoint_change_opens_the_gate(api_service):
     code = api_service.service.code
     conformance_run("HKI-ENV", target.url, passed=False)
     assert latest_passing_conformance("HKI-ENV", code) is None
-    conformance_run("HKI-ENV", target.url, started_at=target.endpoint_changed_at - timedelta(1))
+    changed = target.endpoint_changed_at
+    assert changed is not None
+    conformance_run("HKI-ENV", target.url, started_at=changed - timedelta(days=1))
     assert latest_passing_conformance("HKI-ENV", code) is None  # older than the change
     conformance_run("HKI-ENV", "https://elsewhere.example.invalid/")
     assert latest_passing_conformance("HKI-ENV", code) is None  # another address

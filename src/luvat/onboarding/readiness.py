@@ -9,58 +9,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
 from luvat.catalogue.models import Service
+from luvat.integrations.models import AuthorityEndpoint, ConformanceRun
 
 
 @dataclass(frozen=True)
 class Readiness:
     ready: bool
-    reason: str = ""  # no_kit, no_endpoint, no_run, stale_run
+    reason: str = ""  # no_endpoint, no_run
     explanation: str = ""
     run_id: int | None = None
     run_finished_at: datetime | None = None
 
 
-def _model(name: str) -> Any:
-    try:
-        return apps.get_model("integrations", name)
-    except LookupError:
-        return None
-
-
-def _endpoint(authority_code: str, service_code: str) -> Any:
-    """The endpoint the service delivers to: the one it names, else the authority's enabled one."""
-    endpoint_model = _model("AuthorityEndpoint")
-    if endpoint_model is None:
-        return None
+def _endpoint(authority_code: str, service_code: str) -> AuthorityEndpoint | None:
+    """The endpoint the service delivers to: the one it names, else the authority's enabled one
+    (the same choice as ``luvat.integrations.endpoints.choose_endpoint``)."""
     reference = (
         Service.objects.filter(code=service_code)
         .values_list("integration_endpoint", flat=True)
         .first()
     )
-    endpoints = endpoint_model.objects.filter(authority_code=authority_code, enabled=True)
+    endpoints = AuthorityEndpoint.objects.filter(authority_code=authority_code, enabled=True)
     if reference:
         return endpoints.filter(code=reference).first()
     return endpoints.order_by("code").first()
 
 
-def _changed_at(endpoint: Any) -> datetime:
-    return endpoint.endpoint_changed_at or endpoint.created_at  # type: ignore[no-any-return]
+def _changed_at(endpoint: AuthorityEndpoint) -> datetime:
+    return endpoint.endpoint_changed_at or endpoint.created_at
 
 
-def latest_passing_conformance(authority_code: str, service_code: str) -> Any:
+def latest_passing_conformance(authority_code: str, service_code: str) -> ConformanceRun | None:
     """The newest passing ``ConformanceRun`` of the service's endpoint that started after the
     endpoint last changed, or None."""
-    run_model = _model("ConformanceRun")
     endpoint = _endpoint(authority_code, service_code)
-    if run_model is None or endpoint is None:
+    if endpoint is None:
         return None
-    runs = run_model.objects.filter(
+    runs = ConformanceRun.objects.filter(
         authority_code=authority_code,
         transport=endpoint.transport,
         passed=True,
@@ -74,10 +63,6 @@ def latest_passing_conformance(authority_code: str, service_code: str) -> Any:
 
 def technical_readiness(*, authority_code: str, service_code: str) -> Readiness:
     """Whether the API integration of the service may go live, and why not."""
-    if _model("ConformanceRun") is None:
-        return Readiness(
-            False, "no_kit", _("the conformance kit is not installed, so no run can pass")
-        )
     endpoint = _endpoint(authority_code, service_code)
     if endpoint is None:
         return Readiness(False, "no_endpoint", _("no enabled integration endpoint is registered"))

@@ -77,11 +77,14 @@ def sql_figures(code: str, start: date, end: date) -> dict[str, float | None]:
             )
             median_sql = "SELECT AVG(v) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"
             cursor.execute(ranked + median_sql, params)
-            figures[f"median_days_to_{name}"] = cursor.fetchone()[0]
+            median_value = cursor.fetchone()[0]  # PostgreSQL answers numeric: a Decimal
+            figures[f"median_days_to_{name}"] = (
+                None if median_value is None else float(median_value)
+            )
             p90_sql = "SELECT v FROM r WHERE rn = (9 * n + 9) / 10"
             cursor.execute(ranked + p90_sql, params)
             row = cursor.fetchone()
-            figures[f"p90_days_to_{name}"] = row[0] if row else None
+            figures[f"p90_days_to_{name}"] = float(row[0]) if row else None
         cursor.execute(
             f"WITH apps AS ({APPS}) SELECT {_month('submitted')} AS m, COUNT(*) "  # noqa: S608
             f"FROM apps WHERE {period} GROUP BY m",

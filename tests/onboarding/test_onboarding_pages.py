@@ -48,7 +48,15 @@ def test_authority_administrator_sees_and_changes_their_joining(ville, service_j
         {"title": "Staff miss notices", "likelihood": "3", "impact": "4"},
     )
     assert response.status_code == 302
-    assert Risk.objects.get().score == 12
+    risk = Risk.objects.get()
+    assert risk.score == 12
+    edited = ville.post(
+        f"/en/onboarding/HKI-ENV/risks/{risk.pk}/",
+        {"title": "Staff miss notices", "likelihood": "2", "impact": "4", "closed": "on"},
+    )
+    assert edited.status_code == 302
+    risk.refresh_from_db()
+    assert (risk.score, risk.closed) == (8, True)
 
 
 def test_production_refused_page_lists_what_is_missing(ville, service_joining):

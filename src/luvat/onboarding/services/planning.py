@@ -186,7 +186,19 @@ def risk_update(
     locked.production_phase = production_phase
     locked.closed = closed
     locked.updated_at = timezone.now()
-    locked.save()
+    locked.save(
+        update_fields=[
+            "title",
+            "likelihood",
+            "impact",
+            "mitigation",
+            "owner",
+            "review_on",
+            "production_phase",
+            "closed",
+            "updated_at",
+        ]
+    )
     audit_record(actor=actor, action="risk.update", target=locked, details={"closed": closed})
     return locked
 

@@ -17,6 +17,7 @@ from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Authority, Service
 from luvat.identity.policy import authorise, is_administrator, require_actor
 from luvat.onboarding import services
+from luvat.onboarding.access import can_manage_joining
 from luvat.onboarding.errors import GoLiveRefused, OnboardingError
 from luvat.onboarding.forms import (
     JoiningCreateForm,
@@ -111,8 +112,6 @@ def _overview(request: HttpRequest, joining: Joining, **forms: Any) -> HttpRespo
 @require_actor(*STAFF)
 def joining(request: HttpRequest, code: str) -> HttpResponse:
     found = joining_for(request, code)
-    from luvat.onboarding.access import can_manage_joining
-
     return _overview(request, found, can_manage=can_manage_joining(actor(request), code))
 
 
@@ -200,8 +199,6 @@ def service_add(request: HttpRequest, code: str) -> HttpResponse:
 def _service_page(
     request: HttpRequest, service_joining: ServiceJoining, **forms: Any
 ) -> HttpResponse:
-    from luvat.onboarding.access import can_manage_joining
-
     who = actor(request)
     code = service_joining.joining.authority.code
     detail = service_joining_detail(service_joining)

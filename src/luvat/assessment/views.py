@@ -31,8 +31,10 @@ from luvat.assessment.selectors import (
     packages_active,
 )
 from luvat.assessment.services import InvalidAnswers, assessment_create
-from luvat.audit.actors import Actor
+from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import ServicePackage
+from luvat.identity.policy import actor_from_request
+from luvat.onboarding.routes import annotate_offerings
 
 
 @require_safe
@@ -117,9 +119,12 @@ def result(request: HttpRequest, public_id: UUID) -> HttpResponse:
     shown = [q for q in compiled.questions if q.id in assessment.answers]
     values = {q.id: assessment.answers.get(q.id) for q in compiled.questions}
     change_url = reverse("assessment:questionnaire", args=[assessment.package.code])
+    # The pilot rule: a piloted service is offered only to the companies on its pilot list.
+    viewer = actor_from_request(request)
+    business_id = viewer.on_behalf_of if viewer.kind == ActorKind.CUSTOMER else ""
     context = {
         "assessment": assessment,
-        "result": assessment.result,
+        "result": annotate_offerings(assessment.result, business_id=business_id),
         "change_url": f"{change_url}?{answers_query(compiled, values, shown)}",
     }
     return render(request, "assessment/result.html", context)

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("luvat.supervision.urls")),
     path("discussion/", include("luvat.discussion.urls")),
     path("notifications/", include("luvat.notifications.urls")),
+    path("onboarding/", include("luvat.onboarding.urls")),
     prefix_default_language=True,
 )
 

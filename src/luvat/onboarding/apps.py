@@ -6,3 +6,9 @@ class OnboardingConfig(AppConfig):
     name = "luvat.onboarding"
     label = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self) -> None:
+        from luvat.onboarding.demo import load_demo_joinings
+        from luvat.web.demo import register_demo_loader
+
+        register_demo_loader("onboarding", load_demo_joinings, order=80)

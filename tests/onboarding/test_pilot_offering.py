@@ -1,0 +1,122 @@
+"""The pilot rule: a piloted service is offered through the service layer only to the companies
+on its pilot list; the assessment still lists it, with the ordinary way to apply for others."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from luvat.assessment.models import Assessment
+from luvat.catalogue.models import ServicePackage
+from luvat.onboarding import services
+from luvat.onboarding.errors import OnboardingError
+from luvat.onboarding.phases import Phase
+from luvat.onboarding.routes import annotate_offerings, offerings_for, service_offered_to
+from tests.identity.factories import FESTIVAALI, TERAS, LocalMandateFactory
+from tests.identity.helpers import act_for_company
+from tests.onboarding.factories import (
+    SYSTEM,
+    complete_checklist,
+    environment_service,
+    joining_with_service,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def piloted():
+    service_joining = joining_with_service(phase=Phase.PILOT)
+    services.pilot_company_add(
+        service_joining=service_joining, business_id=TERAS, company_name="Teräs", actor=SYSTEM
+    )
+    return service_joining
+
+
+def test_only_listed_companies_are_offered_a_piloted_service(piloted):
+    pair = ("HKI-ENV", piloted.service.code)
+    assert service_offered_to(
+        authority_code=pair[0], service_code=pair[1], business_id=TERAS
+    ).offered
+    listed = offerings_for([pair], business_id=TERAS)[pair]
+    assert (listed.offered, listed.pilot) == (True, True)
+    other = offerings_for([pair], business_id=FESTIVAALI)[pair]
+    assert (other.offered, other.pilot) == (False, True)
+    assert offerings_for([pair], business_id="")[pair].offered is False
+
+
+def test_production_offers_everyone_and_earlier_phases_no_one(piloted):
+    pair = ("HKI-ENV", piloted.service.code)
+    complete_checklist(piloted)
+    services.service_joining_move(service_joining=piloted, phase=Phase.PRODUCTION, actor=SYSTEM)
+    assert offerings_for([pair], business_id=FESTIVAALI)[pair].offered is True
+    preparing = joining_with_service(
+        authority=piloted.joining.authority,
+        service=environment_service("b"),
+        phase=Phase.PREPARING,
+    )
+    other_pair = ("HKI-ENV", preparing.service.code)
+    assert offerings_for([other_pair], business_id=FESTIVAALI)[other_pair].offered is False
+    unknown = ("HKI-ENV", "not-joined")
+    assert offerings_for([unknown], business_id=FESTIVAALI)[unknown].offered is True
+
+
+def test_offerings_take_a_fixed_number_of_queries(piloted, django_assert_num_queries):
+    pairs = [("HKI-ENV", piloted.service.code), ("HKI-ENV", "x"), ("OTHER", "y")]
+    with django_assert_num_queries(3):
+        offerings_for(pairs, business_id=TERAS)
+
+
+def test_a_bad_business_id_is_refused_by_field(piloted):
+    with pytest.raises(OnboardingError) as refused:
+        services.pilot_company_add(
+            service_joining=piloted, business_id="1234567-0", company_name="", actor=SYSTEM
+        )
+    assert refused.value.field == "business_id"
+
+
+def _result(service_code):
+    item = {
+        "service": {"code": service_code, "name": "Melu", "authority_resolution": "site"},
+        "authority": {"code": "HKI-ENV", "name": "Ympäristö"},
+        "reasons": [],
+        "position": 1,
+    }
+    return {"definitely": [item], "possibly": []}
+
+
+def test_annotated_result_marks_the_pilot(piloted):
+    result = _result(piloted.service.code)
+    annotated = annotate_offerings(result, business_id=FESTIVAALI)
+    assert annotated["definitely"][0]["offering"] == {
+        "offered": False,
+        "pilot": True,
+        "phase": "pilot",
+    }
+    assert "offering" not in result["definitely"][0]  # the stored result is not changed
+
+
+def test_assessment_result_page_shows_the_ordinary_way_to_others(piloted):
+    package = ServicePackage.objects.create(code="event", name_fi="Tapahtuma")
+    assessment = Assessment.objects.create(
+        package=package,
+        answers={},
+        language="fi",
+        result={
+            **_result(piloted.service.code),
+            "package": {"code": "event", "name": "Tapahtuma"},
+            "evaluated_on": "2026-01-01",
+        },
+    )
+    url = f"/en/assessment/results/{assessment.public_id}/"
+    anonymous = Client().get(url)
+    assert b"selected companies only. Apply the ordinary way" in anonymous.content
+
+    teras = Client()
+    act_for_company(teras, LocalMandateFactory.create(business_id=TERAS).person, TERAS)
+    listed = teras.get(url)
+    assert b"your company takes part in the pilot" in listed.content
+
+    festivaali = Client()
+    act_for_company(festivaali, LocalMandateFactory.create().person, FESTIVAALI)
+    assert b"Apply the ordinary way" in festivaali.get(url).content

@@ -114,7 +114,7 @@ def _note(event: StatusEventIn) -> str:
 
 
 def supplement_request_open(
-    *, application: Application, event: StatusEventIn, actor: Actor
+    *, application: Application, request: SupplementRequestIn, actor: Actor, occurred_at: datetime
 ) -> None:
     """The authority system's supplement request, as the customer answers it in Luvat (the
     back office's request); an open one is replaced by the newer text and due date."""

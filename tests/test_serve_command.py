@@ -26,6 +26,8 @@ def test_serve_starts_with_worker_and_answers(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LUVAT_", "DATABASE_URL"))}
     env["LUVAT_VAR_DIR"] = str(tmp_path / "var")
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    simulator_port = free_port()
+    env["LUVAT_DEMO_SIMULATOR_PORT"] = str(simulator_port)
     for command in (["migrate", "-v0"], ["load-demo"]):
         subprocess.run(
             [BIN / "luvat", *command], env=env, check=True, timeout=120, capture_output=True
@@ -60,9 +62,12 @@ def test_serve_starts_with_worker_and_answers(tmp_path):
             assert status == 200 and text in body
         status, body = get(f"{base}/readyz")
         assert '"worker": {"status": "running"' in body
+        status, body = get(f"http://127.0.0.1:{simulator_port}/_simulator/state")
+        assert status == 200 and '"deliveries": 0' in body
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)
     assert f"Luvat is running at http://localhost:{port}/" in output
     assert "admin (password luvat-demo)" in output
+    assert f"simulated authority system (HKI-RESCUE): http://127.0.0.1:{simulator_port}/" in output
     assert (tmp_path / "var" / "luvat.sqlite3").exists()

@@ -7,6 +7,7 @@ import time
 import uuid
 
 import pytest
+from django.db import OperationalError
 
 from luvat.integrations.delivery import deliver_round
 from luvat.integrations.models import InboundEvent, OutboxMessage, OutboxStatus, TransportKind
@@ -27,7 +28,11 @@ def wait_for_status(application: Application, status: str, *, pump=None, seconds
     while time.monotonic() < deadline:
         if pump is not None:
             pump()
-        application.refresh_from_db()
+        try:
+            application.refresh_from_db()
+        except OperationalError:  # SQLite's shared-cache test database: a writer holds the table
+            time.sleep(0.05)
+            continue
         if application.status == status:
             return
         time.sleep(0.05)

@@ -215,3 +215,23 @@ def test_expired_attachment_link(client, submitted, key, settings) -> None:
     link = urlsplit(document["attachments"][0]["download_url"])
     expired = client.get(f"{link.path}?{link.query}", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert expired.status_code == 410
+
+
+def test_an_event_costs_a_fixed_number_of_queries(
+    client, submitted, key, django_assert_max_num_queries
+) -> None:
+    assert post(client, submitted, event("received"), key).status_code == 201
+    # Key and signing secrets are remembered; the rest is the change itself (with savepoints).
+    with django_assert_max_num_queries(18):
+        assert post(client, submitted, event("in_processing", 1), key).status_code == 201
+
+
+def test_a_remembered_key_is_forgotten_when_revoked(client, submitted, key) -> None:
+    from luvat.identity.models import ApiKey
+    from luvat.identity.services import api_key_revoke
+    from tests.integrations.factories import ADMIN
+
+    assert post(client, submitted, event("received"), key).status_code == 201
+    api_key_revoke(key=ApiKey.objects.get(key_id=key.split("_")[1]), actor=ADMIN)
+    refused = post(client, submitted, event("in_processing", 1), key)
+    assert refused.status_code == 401 and refused.json()["type"].endswith("credentials-expired")

@@ -27,7 +27,7 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def application(vocab):
     AuthorityFactory.create(code="HKI-POLICE")
-    service = ServiceFactory.create(code="public-event-notification")
+    service = ServiceFactory.create(code="public-event-notification", joining_mode=JoiningMode.API)
     project = project_create(
         actor=CUSTOMER_A,
         business_id=BUSINESS_A,

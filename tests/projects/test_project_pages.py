@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from luvat.catalogue.models import JoiningMode
 from luvat.integrations.models import OutboxMessage
 from luvat.projects.models import Application, Project
 from tests.identity.factories import FESTIVAALI, TERAS, LocalMandateFactory
@@ -19,7 +20,11 @@ EXE = b"MZ\x90\x00" + b"\x00" * 100
 @pytest.fixture
 def customer(client, vocab):
     AuthorityFactory.create(code="HKI-POLICE")
-    ServiceFactory.create(code="public-event-notification", name_fi="Yleisötilaisuusilmoitus")
+    ServiceFactory.create(
+        code="public-event-notification",
+        name_fi="Yleisötilaisuusilmoitus",
+        joining_mode=JoiningMode.API,
+    )
     ServiceFactory.create(code="rescue-plan", name_fi="Pelastussuunnitelma")
     act_for_company(client, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
     return client

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from luvat.catalogue.models import JoiningMode
 from luvat.integrations.models import OutboxMessage
 from luvat.projects.errors import InvalidSharedData, StaleVersion
 from luvat.projects.models import SubmissionKind
@@ -98,7 +99,8 @@ def test_business_id_check_digit():
 
 def test_changes_after_submission_go_to_those_authorities_as_a_supplement(vocab):
     AuthorityFactory.create(code="HKI-POLICE")
-    first, second = ServiceFactory.create(), ServiceFactory.create()
+    first = ServiceFactory.create(joining_mode=JoiningMode.API)
+    second = ServiceFactory.create(joining_mode=JoiningMode.API)
     project = project_create(
         actor=CUSTOMER_A, business_id=BUSINESS_A, name="p", services=[first, second]
     )

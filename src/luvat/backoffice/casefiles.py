@@ -51,16 +51,17 @@ def case_file_refresh(application: Application, event: StatusEvent | None = None
         return
     due_on, due_kind = due_date(application)
     authority = application.authority
-    CaseFile.objects.update_or_create(
-        application=application,
-        defaults={
-            "authority_code": authority.code if authority else "",
-            "service_code": application.service.code,
-            "municipality_code": application.project.municipality_code,
-            "status": application.status,
-            "arrived_at": application.submitted_at or timezone.now(),
-            "due_on": due_on,
-            "due_kind": due_kind,
-            "updated_at": timezone.now(),
-        },
-    )
+    values = {
+        "authority_code": authority.code if authority else "",
+        "service_code": application.service.code,
+        "municipality_code": application.project.municipality_code,
+        "status": application.status,
+        "arrived_at": application.submitted_at or timezone.now(),
+        "due_on": due_on,
+        "due_kind": due_kind,
+        "updated_at": timezone.now(),
+    }
+    # The application row is locked by the caller, so update-else-create cannot race; one
+    # statement on every later status change instead of update_or_create's lock, read, write.
+    if not CaseFile.objects.filter(application=application).update(**values):
+        CaseFile.objects.create(application=application, **values)

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import formats, translation
 
+from luvat.backoffice.models import SupplementRequest
 from luvat.notifications.models import NotificationKind
 from luvat.notifications.recipients import Audience
 from luvat.notifications.services import notification_publish
@@ -30,6 +31,13 @@ def customer_url(application: Application) -> str:
 def official_url(application: Application) -> str:
     with translation.override("fi"):
         path = reverse("backoffice:application", kwargs={"application_id": application.public_id})
+    return path.removeprefix("/fi")
+
+
+def supplement_url(request: SupplementRequest) -> str:
+    """Where the customer answers a supplement request (without a language prefix)."""
+    with translation.override("fi"):
+        path = reverse("backoffice:supplement", kwargs={"request_id": request.public_id})
     return path.removeprefix("/fi")
 
 

@@ -24,9 +24,11 @@ from luvat.backoffice import notify
 from luvat.backoffice.models import CaseFile, Decision, SupplementRequest
 from luvat.catalogue.models import JoiningMode, ServiceKind
 from luvat.identity.policy import authorise, can_act_for_company, can_handle_service
+from luvat.integrations.models import OutboxKind
+from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects import filetypes
 from luvat.projects.errors import AttachmentRejected, NotAllowedInMode
-from luvat.projects.models import Application
+from luvat.projects.models import Application, Attachment
 from luvat.projects.services import application_status_change, attachment_add
 from luvat.projects.services.applications import lock_application
 from luvat.projects.status import Outcome, Status, check_transition
@@ -187,10 +189,13 @@ def supplement_answer(
         raise ValidationError({"answer": _("Write your answer to the authority.")})
     if len(answer) > MAX_TEXT:
         raise ValidationError({"answer": _("At most %(max)d characters.") % {"max": MAX_TEXT}})
+    files: list[Attachment] = []
     if upload is not None:
         try:
-            attachment_add(
-                application=application, code=attachment_code, upload=upload, actor=actor
+            files.append(
+                attachment_add(
+                    application=application, code=attachment_code, upload=upload, actor=actor
+                )
             )
         except AttachmentRejected as rejected:
             raise ValidationError({"file": rejected.message}) from rejected
@@ -201,6 +206,28 @@ def supplement_answer(
     request.save(update_fields=["answer", "answered_at", "answered_by_ref", "answered_by_label"])
     application = application_status_change(
         application=application, status=Status.IN_PROCESSING, actor=actor, note=answer[:2000]
+    )
+    answered = SupplementRequest.objects.filter(
+        application=application, answered_at__isnull=False
+    ).count()
+    outbox_enqueue(
+        kind=OutboxKind.APPLICATION_SUPPLEMENT,
+        application=application,
+        payload={
+            "reference": f"{application.reference}-T{answered}",
+            "text": answer,
+            "attachments": [
+                {
+                    "id": str(file.public_id),
+                    "code": file.code,
+                    "file_name": file.original_name,
+                    "content_type": file.content_type,
+                    "size": file.size,
+                    "sha256": file.sha256,
+                }
+                for file in files
+            ],
+        },
     )
     audit_record(
         actor=actor,

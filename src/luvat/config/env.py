@@ -100,6 +100,17 @@ VARIABLES: tuple[Variable, ...] = (
         group="Integrations",
     ),
     Variable(
+        "LUVAT_DEMO_SIMULATOR_PORT",
+        "In demo mode (`LUVAT_DEMO` and `LUVAT_WORKER_IN_PROCESS` on), `luvat serve` runs a "
+        "simulated authority system (the Helsinki rescue department's case system) on this "
+        "local port, and `luvat load-demo` points that authority's endpoint at it. 0 turns "
+        "the simulator off.",
+        default="8710",
+        production_default="0",
+        kind="int",
+        group="Integrations",
+    ),
+    Variable(
         "LUVAT_DELIVERY_MAX_ATTEMPTS",
         "Delivery attempts of one outbound message before it is dead-lettered for an "
         "administrator to look at.",

@@ -9,7 +9,10 @@ Use :data:`authority_system_auth` as ``auth=`` of a router or endpoint, then
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +25,44 @@ from luvat.identity.services import API_KEY_PREFIX, api_key_digest
 from luvat.web.api_errors import ApiProblem
 
 LAST_USED_PRECISION = timedelta(minutes=5)
+# Authority systems send many requests with one key: each process remembers a key it has
+# resolved for a few seconds. A change saved in this process (revocation, deactivation) is
+# forgotten at once (signals, IdentityConfig.ready); one saved elsewhere counts within this time.
+KEY_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class _CachedKey:
+    key: ApiKey
+    client: ApiClient
+    until: float
+
+
+_key_cache: dict[str, _CachedKey] = {}
+_key_cache_lock = threading.Lock()
+
+
+def forget_api_keys(**_kwargs: object) -> None:
+    """Drop every remembered key resolution (connected to saves of keys and clients)."""
+    with _key_cache_lock:
+        _key_cache.clear()
+
+
+def _key_for(key_id: str) -> ApiKey | None:
+    now = time.monotonic()
+    cached = _key_cache.get(key_id)
+    if cached is not None and cached.until > now:
+        return cached.key
+    key = ApiKey.objects.select_related("client").filter(key_id=key_id).first()
+    if key is not None:
+        with _key_cache_lock:
+            _key_cache[key_id] = _CachedKey(key, key.client, now + KEY_CACHE_SECONDS)
+    return key
+
+
+def _touch(key: ApiKey, now: datetime) -> None:
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now
 
 
 class CredentialsRefused(Exception):
@@ -50,7 +91,7 @@ def api_client_for_token(token: str) -> ApiClient:
     if parsed is None:
         raise CredentialsRefused("invalid-credentials", "The API key is malformed.")
     key_id, secret = parsed
-    key = ApiKey.objects.select_related("client").filter(key_id=key_id).first()
+    key = _key_for(key_id)
     if key is None or not hmac.compare_digest(key.secret_digest, api_key_digest(secret)):
         raise CredentialsRefused("invalid-credentials", "The API key is not known.")
     now = timezone.now()
@@ -61,7 +102,7 @@ def api_client_for_token(token: str) -> ApiClient:
     if not key.client.is_active:
         raise CredentialsRefused("invalid-credentials", "The API client has been deactivated.")
     if key.last_used_at is None or key.last_used_at < now - LAST_USED_PRECISION:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        _touch(key, now)
     return key.client
 
 
@@ -104,7 +145,15 @@ def require_authority(
 ) -> None:
     """403 problem (and an access-log entry) unless the caller acts for ``authority_code``."""
     actor = actor_from_request(request)
-    if can_handle_service(actor, authority_code, service_code):
+    client = getattr(request, "auth", None)
+    if isinstance(client, ApiClient):
+        # The client was loaded with its key: the policy's rule without fetching it again.
+        allowed = client.authority_code == authority_code and (
+            not client.service_codes or service_code in client.service_codes
+        )
+    else:
+        allowed = can_handle_service(actor, authority_code, service_code)
+    if allowed:
         return
     access_record(
         actor=actor,

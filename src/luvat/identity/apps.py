@@ -17,3 +17,12 @@ class IdentityConfig(AppConfig):
 
         register_demo_loader("accounts", load_demo_accounts, order=10, logins=DEMO_LOGINS)
         admin.site.login_form = ThrottledAdminAuthenticationForm
+
+        from django.db.models.signals import post_delete, post_save
+
+        from luvat.identity.apiauth import forget_api_keys
+        from luvat.identity.models import ApiClient, ApiKey
+
+        for model in (ApiKey, ApiClient):
+            post_save.connect(forget_api_keys, sender=model, dispatch_uid=f"forget-{model}")
+            post_delete.connect(forget_api_keys, sender=model, dispatch_uid=f"gone-{model}")

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
+from luvat.backoffice import notify
+from luvat.backoffice.models import SupplementRequest
 from luvat.integrations.models import InboundEvent, InboundOutcome
 from luvat.projects.models import Application
 from luvat.projects.services.applications import application_status_change
@@ -111,6 +113,42 @@ def _note(event: StatusEventIn) -> str:
     return " ".join(parts)
 
 
+def supplement_request_open(
+    *, application: Application, request: SupplementRequestIn, actor: Actor, occurred_at: datetime
+) -> None:
+    """The authority system's supplement request, as the customer answers it in Luvat (the
+    back office's request); an open one is replaced by the newer text and due date."""
+    SupplementRequest.objects.update_or_create(
+        application_id=application.pk,
+        answered_at__isnull=True,
+        defaults={
+            "text": request.text,
+            "due_on": request.due_date,
+            "requested_at": occurred_at,
+            "requested_by_ref": actor.ref,
+            "requested_by_label": actor.label,
+        },
+    )
+
+
+def tell_the_company(application: Application, event: StatusEventIn) -> None:
+    """Notify the customer of an applied change, as the back office does for its own."""
+    if event.type == "decision":
+        notify.notify_decision(application)
+    elif event.type == "supplement_requested" and event.supplement_request is not None:
+        request = SupplementRequest.objects.only("public_id").get(
+            application_id=application.pk, answered_at__isnull=True
+        )
+        notify.notify_supplement_requested(
+            application,
+            text=event.supplement_request.text,
+            due_on=event.supplement_request.due_date,
+            url=notify.supplement_url(request),
+        )
+    else:
+        notify.notify_company_status(application)
+
+
 @transaction.atomic
 def status_event_receive(
     *, application: Application, event: StatusEventIn, actor: Actor, transport: str = "http"
@@ -141,6 +179,14 @@ def status_event_receive(
     elif before == target:
         outcome = InboundOutcome.UNCHANGED
     else:
+        if event.supplement_request is not None and target == Status.SUPPLEMENT_REQUESTED:
+            # Before the change, so the case file's listener sees the customer's due date.
+            supplement_request_open(
+                application=application,
+                request=event.supplement_request,
+                actor=actor,
+                occurred_at=event.occurred_at,
+            )
         try:
             application = application_status_change(
                 application=application,
@@ -152,6 +198,7 @@ def status_event_receive(
         except InvalidTransition:
             raise StatusConflict(before, target) from None
         outcome = InboundOutcome.APPLIED
+        tell_the_company(application, event)
     body: dict[str, Any] = event.model_dump(mode="json", exclude_none=True)
     # The application row is locked, so a copy of this event racing in waits and then finds it.
     recorded = InboundEvent.objects.create(

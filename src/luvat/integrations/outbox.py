@@ -1,9 +1,10 @@
 """The transactional outbox: changes that an authority's system must hear about.
 
 :func:`outbox_enqueue` only writes a row, inside the caller's transaction, so a message exists
-exactly when the change it describes was committed. Delivering the rows (HTTP / AMQP
-transports, the worker job, retries with back-off, dead letters, idempotent receivers keyed by
-``message_id``) is the integrations issue's work, not this module's.
+exactly when the change it describes was committed. Only services joined by API have an
+authority system to tell: light e-services are handled in Luvat's back office and redirect
+services in the authority's own e-service, so nothing is queued for them. Delivering the rows
+is :mod:`luvat.integrations.delivery`'s work.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from luvat.catalogue.models import JoiningMode
 from luvat.integrations.models import OutboxKind, OutboxMessage
 
 if TYPE_CHECKING:
@@ -21,11 +23,15 @@ if TYPE_CHECKING:
 @transaction.atomic
 def outbox_enqueue(
     *, kind: OutboxKind | str, application: Application, payload: dict[str, Any]
-) -> OutboxMessage:
-    """Queue a message about ``application`` for its authority, in the caller's transaction."""
+) -> OutboxMessage | None:
+    """Queue a message about ``application`` for its authority's system, in the caller's
+    transaction; ``None`` when the service is not joined by API (no system to tell)."""
+    kind = OutboxKind(kind)
+    if application.service.joining_mode != JoiningMode.API:
+        return None
     authority = application.authority
     return OutboxMessage.objects.create(
-        kind=OutboxKind(kind),
+        kind=kind,
         authority_code=authority.code if authority is not None else "",
         application=application,
         application_reference=application.reference,

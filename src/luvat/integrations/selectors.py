@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -29,12 +30,29 @@ def application_for_authority_system(public_id: uuid.UUID) -> Application | None
     )
 
 
+# Every status event checks its signature: each process remembers an authority's secrets for
+# a few seconds. Saving an endpoint here forgets them at once (IntegrationsConfig.ready); a
+# change made in another process takes effect within this time.
+SECRETS_CACHE_SECONDS = 5.0
+_secrets_cache: dict[str, tuple[float, list[str]]] = {}
+
+
+def forget_authority_secrets(**_kwargs: object) -> None:
+    _secrets_cache.clear()
+
+
 def authority_secrets(authority_code: str) -> list[str]:
-    """The signing secrets of the authority's enabled endpoints (one query)."""
+    """The signing secrets of the authority's enabled endpoints (at most one query)."""
+    now = time.monotonic()
+    cached = _secrets_cache.get(authority_code)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     rows = AuthorityEndpoint.objects.filter(
         authority_code=authority_code, enabled=True
     ).values_list("signing_secret_encrypted", flat=True)
-    return [decrypt_secret(token) for token in rows if token]
+    secrets = [decrypt_secret(token) for token in rows if token]
+    _secrets_cache[authority_code] = (now + SECRETS_CACHE_SECONDS, secrets)
+    return secrets
 
 
 def application_document(application: Application) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         from waitress.server import create_server
 
         from luvat.config.wsgi import application
+        from luvat.integrations.demo import start_demo_simulator
         from luvat.integrations.worker import start_in_thread
 
         call_command("check", deploy=settings.PRODUCTION, fail_level="ERROR")
@@ -37,6 +38,12 @@ class Command(BaseCommand):
         worker = None
         if settings.LUVAT_WORKER_IN_PROCESS and not options["no_worker"]:
             worker = start_in_thread(poll_seconds=settings.LUVAT_WORKER_POLL_SECONDS)
+        simulator = None
+        if worker is not None and settings.LUVAT_DEMO and settings.LUVAT_DEMO_SIMULATOR_PORT:
+            try:
+                simulator = start_demo_simulator(port=settings.LUVAT_DEMO_SIMULATOR_PORT)
+            except OSError as exc:  # the port is taken: serve without it, and say so
+                self.stderr.write(f"  demo authority simulator not started: {exc}")
 
         server = create_server(
             application,
@@ -54,6 +61,11 @@ class Command(BaseCommand):
         where = "in this process" if worker else "separate (luvat worker)"
         out.write(f"  mode: {settings.LUVAT_ENV}; database: {database}; worker: {where}")
         out.write(f"  health: {url}healthz   API: {url}api/v1/docs")
+        if simulator is not None:
+            out.write(
+                f"  simulated authority system (HKI-RESCUE): {simulator.url}; statuses go to "
+                f"{settings.LUVAT_PUBLIC_URL}"
+            )
         if settings.LUVAT_DEMO:
             logins = demo_logins()
             if logins:
@@ -72,6 +84,8 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
+            if simulator is not None:
+                simulator.stop()
             if worker is not None:
                 worker.stop()
             server.close()

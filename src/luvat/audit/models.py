@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luvat.audit.appendonly import AppendOnlyError, AppendOnlyModel
 
-class AppendOnlyError(Exception):
-    """Audit records are never changed or removed through the application."""
-
-
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events cannot be updated")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("audit events cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events cannot be updated")
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events cannot be updated")
+__all__ = ["AccessEvent", "AppendOnlyError", "AuditEvent"]
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
+    append_only_label = "audit events"
+
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
     actor_kind = models.CharField(_("actor kind"), max_length=32)
     actor_ref = models.CharField(_("actor"), max_length=128, blank=True)
@@ -40,8 +26,6 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -56,30 +40,10 @@ class AuditEvent(models.Model):
         when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
         return f"{when} {self.action} {self.target_type}:{self.target_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit events cannot be updated")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events cannot be deleted")
+class AccessEvent(AppendOnlyModel):
+    append_only_label = "access events"
 
-
-class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("access events cannot be updated")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("access events cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("access events cannot be updated")
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("access events cannot be updated")
-
-
-class AccessEvent(models.Model):
     """One read of personal data or of a company's objects (the use and disclosure log).
 
     ``subject_business_id`` is the company whose data was read, so that a customer can see
@@ -103,8 +67,6 @@ class AccessEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
-    objects = AccessEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("access event")
         verbose_name_plural = _("access log")
@@ -118,11 +80,3 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
         return f"{when} {self.actor_label or self.actor_ref} read {self.object_type}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("access events cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("access events cannot be deleted")

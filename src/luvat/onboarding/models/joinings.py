@@ -4,12 +4,13 @@ history, named roles and the pilot list."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luvat.audit.appendonly import AppendOnlyModel
 from luvat.catalogue.models import JoiningMode
 from luvat.onboarding.phases import Phase
 
@@ -17,24 +18,11 @@ if TYPE_CHECKING:
     from luvat.catalogue.models import Authority, Service  # noqa: F401
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("joining history is kept forever and never changed")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise TypeError("joining history is kept forever and never changed")
-
-
-class AppendOnly(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
+class AppendOnly(AppendOnlyModel):
+    append_only_label = "joining history"
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("joining history is kept forever and never changed")
-        super().save(*args, **kwargs)
 
 
 class Joining(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luvat.audit.appendonly import AppendOnlyModel
 from luvat.projects.models.projects import Project
 from luvat.projects.status import Outcome, Status
 
@@ -81,16 +82,10 @@ class EventSource(models.TextChoices):
     SYSTEM = "system", _("service layer")
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("status events are kept forever and never changed")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise TypeError("status events are kept forever and never changed")
-
-
-class StatusEvent(models.Model):
+class StatusEvent(AppendOnlyModel):
     """One status change of an application: who, when, why, from where. Kept forever."""
+
+    append_only_label = "status events"
 
     application = models.ForeignKey(
         Application,
@@ -110,8 +105,6 @@ class StatusEvent(models.Model):
     on_behalf_of = models.CharField(_("on behalf of"), max_length=64, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("status event")
         verbose_name_plural = _("status events")
@@ -120,11 +113,6 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} → {self.status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("status events are kept forever and never changed")
-        super().save(*args, **kwargs)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

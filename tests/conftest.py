@@ -54,6 +54,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"needs {marker}: {reason}")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Create the directory of a file-based SQLite test database (``var/`` is not in a
+    fresh clone) once the per-worker suffix is on its name."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for alias in settings.DATABASES.values():
+        name = (alias.get("TEST") or {}).get("NAME")
+        if alias["ENGINE"].endswith("sqlite3") and name and name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture
 def vendor() -> str:
     return connection.vendor

@@ -44,8 +44,9 @@ def example_payload() -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8"))["data"])
 
 
-def seed(count: int) -> list[str]:
-    """Fresh submitted applications with pending outbox messages; their public ids."""
+def seed(count: int, *, clear: bool = True) -> list[str]:
+    """Fresh submitted applications with pending outbox messages; their public ids. ``clear``
+    first removes the benchmark authority's earlier messages and events."""
     from django.db import transaction
 
     from luvat.catalogue.models import Authority, AuthorityResolution, JoiningMode, Service
@@ -69,8 +70,9 @@ def seed(count: int) -> list[str]:
     payload = example_payload()
     run = uuid.uuid4().hex[:6]
     with transaction.atomic():
-        OutboxMessage.objects.filter(authority_code=AUTHORITY).delete()
-        InboundEvent.objects.filter(authority_code=AUTHORITY).delete()
+        if clear:
+            OutboxMessage.objects.filter(authority_code=AUTHORITY).delete()
+            InboundEvent.objects.filter(authority_code=AUTHORITY).delete()
         projects = Project.objects.bulk_create(
             [
                 Project(reference=f"B{run}-{n:06d}", business_id="0112038-9", name=f"Bench {n}")

@@ -22,7 +22,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench._http import BIN, free_port, report
-from bench._integrations import SECRET, api_key, endpoint, require_postgres, seed, setup_django
+from bench._integrations import (
+    AUTHORITY,
+    SECRET,
+    api_key,
+    endpoint,
+    require_postgres,
+    seed,
+    setup_django,
+)
 
 STEPS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("received", {"case_reference": "BENCH-1"}),
@@ -121,12 +129,17 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--applications", type=int, default=6000)
+    parser.add_argument(
+        "--batch", type=int, default=120, help="events per batch request (0: no batch run)"
+    )
+    parser.add_argument("--batch-applications", type=int, default=12000)
     args = parser.parse_args(argv)
     require_postgres()
     setup_django()
     from luvat.integrations.signing import sign
 
-    application_ids = seed(args.applications)
+    batch_ids = seed(args.batch_applications) if args.batch else []
+    application_ids = seed(args.applications, clear=False)
     endpoint(transport="http", url="http://127.0.0.1:9/unused")
     token = api_key()
     ports = [free_port() for _ in range(args.processes)]
@@ -171,3 +184,53 @@ def main(argv: list[str]) -> None:
         report("inbound.events.latency_p99", percentile(latencies, 99), "ms")
         report("inbound.events.errors", errors, "requests")
         report("inbound.events.vs_bare_view", rate / floor, "x")
+        if args.batch:
+            batch_run(ports, args, batch_ids, token, floor)
+
+
+def batch_run(ports: list[int], args: argparse.Namespace, ids: list[str], token: str, floor):
+    """The same three events per application, sent ``args.batch`` at a time."""
+    from luvat.integrations.signing import sign
+
+    per_batch = max(1, args.batch // len(STEPS))
+    sent: list[str] = []
+    shares = [ids[n :: args.concurrency] for n in range(args.concurrency)]
+    base = datetime(2026, 12, 1, tzinfo=UTC)
+
+    def batches(number: int):
+        share = shares[number]
+        for start in range(0, len(share), per_batch):
+            events = [
+                {
+                    "event_id": f"{application_id}:{kind}",
+                    "application_id": application_id,
+                    "type": kind,
+                    "occurred_at": (base + timedelta(minutes=step)).isoformat(),
+                    **extra,
+                }
+                for application_id in share[start : start + per_batch]
+                for step, (kind, extra) in enumerate(STEPS)
+            ]
+            sent.extend(event["event_id"] for event in events)
+            body = json.dumps({"events": events}).encode()
+            headers = {
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {token}",
+                "X-Luvat-Signature": sign(SECRET, body, int(time.time())),
+            }
+            yield "POST", "/api/v1/applications/events", body, headers
+
+    ok, errors, latencies = run_load(ports, args.seconds, args.concurrency, batches)
+    size = per_batch * len(STEPS)
+    rate = ok * size / args.seconds
+    name = f"inbound.batch_{size}"
+    report(f"{name}.events_throughput", rate, "events/s")
+    report(f"{name}.request_latency_p50", statistics.median(latencies), "ms")
+    report(f"{name}.request_latency_p99", percentile(latencies, 99), "ms")
+    report(f"{name}.errors", errors, "requests")
+    report(f"{name}.vs_bare_view", rate / floor, "x")
+    from luvat.integrations.models import InboundEvent
+
+    # Every event answered in an accepted batch was recorded (none refused inside a batch).
+    recorded = InboundEvent.objects.filter(authority_code=AUTHORITY, event_id__in=sent).count()
+    report(f"{name}.events_recorded_of_sent", recorded / max(1, len(sent)), "x")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -23,6 +25,15 @@ def target_ref(target: Target) -> tuple[str, str]:
     return kind, str(ident)
 
 
+@dataclass(frozen=True)
+class Audited:
+    """One action to append to the audit log with :func:`audit_record_many`."""
+
+    action: str
+    target: Target = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -34,20 +45,33 @@ def audit_record(
 
     Called inside the caller's transaction, so the record exists exactly when the change does.
     """
-    target_type, target_id = target_ref(target)
+    return audit_record_many(actor=actor, entries=[Audited(action, target, details or {})])[0]
+
+
+def audit_record_many(*, actor: Actor, entries: Sequence[Audited]) -> list[AuditEvent]:
+    """Append the audit events of several actions by one actor in one statement."""
     context = current_request_context()
-    return AuditEvent.objects.create(
-        actor_kind=str(actor.kind),
-        actor_ref=actor.ref,
-        actor_label=actor.label,
-        on_behalf_of=actor.on_behalf_of,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        details=details or {},
-        request_id=context.request_id,
-        ip_address=context.ip or None,
-    )
+    rows = []
+    for entry in entries:
+        target_type, target_id = target_ref(entry.target)
+        rows.append(
+            AuditEvent(
+                actor_kind=str(actor.kind),
+                actor_ref=actor.ref,
+                actor_label=actor.label,
+                on_behalf_of=actor.on_behalf_of,
+                action=entry.action,
+                target_type=target_type,
+                target_id=target_id,
+                details=entry.details,
+                request_id=context.request_id,
+                ip_address=context.ip or None,
+            )
+        )
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return AuditEvent.objects.bulk_create(rows)
 
 
 def access_record(

@@ -11,7 +11,7 @@ from django.utils import formats, translation
 from luvat.backoffice.models import SupplementRequest
 from luvat.notifications.models import NotificationKind
 from luvat.notifications.recipients import Audience
-from luvat.notifications.services import notification_publish
+from luvat.notifications.services import Notice, notification_publish, notifications_publish
 from luvat.projects.models import Application
 from luvat.projects.status import Outcome, Status
 
@@ -62,19 +62,19 @@ def day(value: Any) -> Callable[[], str]:
     return lambda: formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-def notify_company_status(application: Application) -> None:
-    notification_publish(
+def company_status_notice(application: Application, status: str) -> Notice:
+    """The company hears that its application moved to ``status``."""
+    return Notice(
         kind=NotificationKind.STATUS_CHANGED,
         audience=Audience(business_ids=(application.project.business_id,)),
-        params={**_params(application), "status": Status(application.status).label},
+        params={**_params(application), "status": Status(status).label},
         url=customer_url(application),
     )
 
 
-def notify_supplement_requested(
-    application: Application, *, text: str, due_on: Any, url: str
-) -> None:
-    notification_publish(
+def supplement_notice(application: Application, *, text: str, due_on: Any, url: str) -> Notice:
+    """The company is asked for more information by ``due_on``."""
+    return Notice(
         kind=NotificationKind.SUPPLEMENT_REQUESTED,
         audience=Audience(business_ids=(application.project.business_id,)),
         params={**_params(application), "text": text, "due_date": day(due_on)},
@@ -82,13 +82,28 @@ def notify_supplement_requested(
     )
 
 
-def notify_decision(application: Application) -> None:
-    notification_publish(
+def decision_notice(application: Application, outcome: str) -> Notice:
+    """The company hears of the decision and its ``outcome``."""
+    return Notice(
         kind=NotificationKind.DECISION_MADE,
         audience=Audience(business_ids=(application.project.business_id,)),
-        params={**_params(application), "outcome": Outcome(application.outcome).label},
+        params={**_params(application), "outcome": Outcome(outcome).label},
         url=customer_url(application),
     )
+
+
+def notify_company_status(application: Application) -> None:
+    notifications_publish([company_status_notice(application, application.status)])
+
+
+def notify_supplement_requested(
+    application: Application, *, text: str, due_on: Any, url: str
+) -> None:
+    notifications_publish([supplement_notice(application, text=text, due_on=due_on, url=url)])
+
+
+def notify_decision(application: Application) -> None:
+    notifications_publish([decision_notice(application, application.outcome)])
 
 
 def notify_authority_status(

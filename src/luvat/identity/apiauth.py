@@ -134,6 +134,18 @@ class AuthoritySystemAuth(HttpBearer):
 authority_system_auth = AuthoritySystemAuth()
 
 
+def authority_allows(request: HttpRequest, authority_code: str, *, service_code: str = "") -> bool:
+    """Whether the caller acts for ``authority_code`` (and ``service_code``, when its
+    credentials are limited to some services)."""
+    client = getattr(request, "auth", None)
+    if isinstance(client, ApiClient):
+        # The client was loaded with its key: the policy's rule without fetching it again.
+        return client.authority_code == authority_code and (
+            not client.service_codes or service_code in client.service_codes
+        )
+    return can_handle_service(actor_from_request(request), authority_code, service_code)
+
+
 def require_authority(
     request: HttpRequest,
     authority_code: str,
@@ -144,19 +156,10 @@ def require_authority(
     purpose: str = "",
 ) -> None:
     """403 problem (and an access-log entry) unless the caller acts for ``authority_code``."""
-    actor = actor_from_request(request)
-    client = getattr(request, "auth", None)
-    if isinstance(client, ApiClient):
-        # The client was loaded with its key: the policy's rule without fetching it again.
-        allowed = client.authority_code == authority_code and (
-            not client.service_codes or service_code in client.service_codes
-        )
-    else:
-        allowed = can_handle_service(actor, authority_code, service_code)
-    if allowed:
+    if authority_allows(request, authority_code, service_code=service_code):
         return
     access_record(
-        actor=actor,
+        actor=actor_from_request(request),
         object_type=object_type,
         object_id=object_id or authority_code,
         purpose=purpose or request.path,

@@ -17,20 +17,29 @@ import structlog
 from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Answer
+from pydantic import BaseModel, ConfigDict, Field
 
-from luvat.audit.services import audit_record
-from luvat.identity.apiauth import AuthoritySystemAuth, authority_system_auth, require_authority
+from luvat.audit.services import Audited, access_record, audit_record, audit_record_many
+from luvat.identity.apiauth import (
+    AuthoritySystemAuth,
+    authority_allows,
+    authority_system_auth,
+    require_authority,
+)
 from luvat.identity.policy import actor_from_request
 from luvat.integrations.documents import LinkRefused, check_attachment_link
 from luvat.integrations.inbound import (
     EventIdReused,
+    EventRefusal,
     StatusConflict,
     StatusEventIn,
     status_event_receive,
+    status_events_receive,
 )
 from luvat.integrations.selectors import (
     application_document,
     application_for_authority_system,
+    applications_for_authority_system,
     authority_secrets,
 )
 from luvat.integrations.signing import SIGNATURE_HEADER, SignatureError, verify
@@ -40,16 +49,25 @@ from luvat.web.api_errors import ApiProblem
 log = structlog.get_logger(__name__)
 router = Router(tags=["authority systems"], auth=authority_system_auth)
 MAX_EVENT_BYTES = 64 * 1024
+MAX_BATCH_BYTES = 1024 * 1024
+MAX_BATCH_EVENTS = 500
 
 
 class EventSenderAuth(AuthoritySystemAuth):
     """The API key check, after refusing oversized bodies before anything reads them."""
 
+    def __init__(self, max_bytes: int = MAX_EVENT_BYTES, what: str = "The event") -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.what = what
+
     def __call__(self, request: HttpRequest) -> Any:
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if not (length.isascii() and length.isdigit()) or int(length) > MAX_EVENT_BYTES:
+        if not (length.isascii() and length.isdigit()) or int(length) > self.max_bytes:
             raise ApiProblem(
-                status=413, slug="too-large", detail="The event is larger than 64 KiB."
+                status=413,
+                slug="too-large",
+                detail=f"{self.what} is larger than {self.max_bytes // 1024} KiB.",
             )
         return super().__call__(request)
 
@@ -139,6 +157,139 @@ def post_event(
             status=recorded.status_after,
             occurred_at=recorded.occurred_at,
         ),
+    )
+
+
+class BatchedStatusEventIn(StatusEventIn):
+    """A status event in a batch: as a single one, naming its application."""
+
+    application_id: uuid.UUID  # type: ignore[assignment]
+
+
+class StatusEventBatchIn(BaseModel):
+    """Status events of many applications (docs/schemas/status-event-batch.schema.json)."""
+
+    model_config = ConfigDict(extra="forbid")
+    events: list[BatchedStatusEventIn] = Field(min_length=1, max_length=MAX_BATCH_EVENTS)
+
+
+class BatchResultOut(Schema):
+    """What sending this event alone would have answered: ``result`` is that HTTP status
+    (201 recorded, 200 a copy of one already recorded, 403, 404 or 409 refused), with the
+    receipt of a recorded event or the problem's slug and detail of a refused one."""
+
+    index: int
+    event_id: str
+    application_id: uuid.UUID
+    result: int
+    outcome: str | None = None
+    duplicate: bool = False
+    status: str | None = None
+    occurred_at: datetime | None = None
+    problem: str | None = None
+    detail: str | None = None
+    current_status: str | None = None
+
+
+class BatchOut(Schema):
+    recorded: int
+    refused: int
+    results: list[BatchResultOut]
+
+
+@router.post(
+    "/events",
+    response={200: BatchOut},
+    summary="Report status events of many applications at once (each idempotent on event_id)",
+    auth=EventSenderAuth(MAX_BATCH_BYTES, "The batch"),
+)
+def post_events(request: HttpRequest, batch: StatusEventBatchIn) -> BatchOut:
+    """Up to 500 events in one signed request, applied in the order given with the rules of
+    the single-event endpoint; every event gets its own answer in ``results``."""
+    actor = actor_from_request(request)
+    check_signature(request, actor.on_behalf_of, "batch")
+    found = applications_for_authority_system({event.application_id for event in batch.events})
+    results: list[BatchResultOut | None] = [None] * len(batch.events)
+    accepted: list[tuple[int, Application, BatchedStatusEventIn]] = []
+    refusals: list[Audited] = []
+    for index, event in enumerate(batch.events):
+        application = found.get(event.application_id)
+        if application is None:
+            problem, detail = "unknown-application", "No such application."
+            results[index] = _refused(index, event, 404, problem, detail)
+        elif not authority_allows(
+            request,
+            application.authority.code if application.authority else "",
+            service_code=application.service.code,
+        ):
+            access_record(
+                actor=actor,
+                object_type="projects.application",
+                object_id=application.pk,
+                purpose=request.path,
+                outcome="denied",
+            )
+            problem = "other-authority"
+            detail = "Your credentials are for another authority or service."
+            results[index] = _refused(index, event, 403, problem, detail)
+        else:
+            accepted.append((index, application, event))
+            continue
+        refusals.append(_refusal(problem, str(event.application_id), event.event_id))
+    if accepted:
+        answers = status_events_receive(
+            events=[(application, event) for _index, application, event in accepted], actor=actor
+        )
+        for (index, _application, event), answer in zip(accepted, answers, strict=True):
+            if isinstance(answer, EventRefusal):
+                results[index] = _refused(
+                    index, event, 409, answer.slug, answer.detail, answer.current_status
+                )
+                refusals.append(_refusal(answer.slug, str(event.application_id), event.event_id))
+                continue
+            recorded = answer.event
+            results[index] = BatchResultOut(
+                index=index,
+                event_id=event.event_id,
+                application_id=event.application_id,
+                result=200 if answer.duplicate else 201,
+                outcome=recorded.outcome,
+                duplicate=answer.duplicate,
+                status=recorded.status_after,
+                occurred_at=recorded.occurred_at,
+            )
+    if refusals:
+        log.warning("inbound.batch_refused", authority=actor.on_behalf_of, count=len(refusals))
+        audit_record_many(actor=actor, entries=refusals)
+    answered = [result for result in results if result is not None]
+    refused = sum(1 for result in answered if result.result >= 400)
+    return BatchOut(recorded=len(answered) - refused, refused=refused, results=answered)
+
+
+def _refused(
+    index: int,
+    event: BatchedStatusEventIn,
+    result: int,
+    problem: str,
+    detail: str,
+    current_status: str = "",
+) -> BatchResultOut:
+    return BatchResultOut(
+        index=index,
+        event_id=event.event_id,
+        application_id=event.application_id,
+        result=result,
+        problem=problem,
+        detail=detail,
+        current_status=current_status or None,
+    )
+
+
+def _refusal(reason: str, target: str, event_id: str) -> Audited:
+    return Audited(
+        "status_event.refused",
+        ("projects.application", target),
+        {"reason": reason, "event_id": event_id},
     )
 
 

@@ -8,21 +8,28 @@ forbids is refused with the current state.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.db import transaction
+from django.db.models import Q
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from luvat.audit.actors import Actor
-from luvat.audit.services import audit_record
+from luvat.audit.services import Audited, audit_record_many
 from luvat.backoffice import notify
 from luvat.backoffice.models import SupplementRequest
 from luvat.integrations.models import InboundEvent, InboundOutcome
+from luvat.notifications.services import Notice, notifications_publish
 from luvat.projects.models import Application
-from luvat.projects.services.applications import application_status_change
-from luvat.projects.status import InvalidTransition, Status
+from luvat.projects.services.applications import (
+    StatusChange,
+    applications_status_change,
+    lock_applications,
+)
+from luvat.projects.status import Status, can_transition
 
 STATUS_FOR_EVENT = {
     "received": Status.RECEIVED,
@@ -86,6 +93,17 @@ class EventReceipt:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class EventRefusal:
+    """Why one event was refused: ``status-conflict`` (with the current and requested status)
+    or ``event-id-reused``."""
+
+    slug: str
+    detail: str
+    current_status: str = ""
+    requested_status: str = ""
+
+
 class StatusConflict(Exception):
     """The status table forbids this event's change; ``current`` is where the application is."""
 
@@ -115,10 +133,10 @@ def _note(event: StatusEventIn) -> str:
 
 def supplement_request_open(
     *, application: Application, request: SupplementRequestIn, actor: Actor, occurred_at: datetime
-) -> None:
+) -> SupplementRequest:
     """The authority system's supplement request, as the customer answers it in Luvat (the
     back office's request); an open one is replaced by the newer text and due date."""
-    SupplementRequest.objects.update_or_create(
+    supplement, _created = SupplementRequest.objects.update_or_create(
         application_id=application.pk,
         answered_at__isnull=True,
         defaults={
@@ -129,95 +147,149 @@ def supplement_request_open(
             "requested_by_label": actor.label,
         },
     )
+    return supplement
 
 
-def tell_the_company(application: Application, event: StatusEventIn) -> None:
-    """Notify the customer of an applied change, as the back office does for its own."""
-    if event.type == "decision":
-        notify.notify_decision(application)
-    elif event.type == "supplement_requested" and event.supplement_request is not None:
-        request = SupplementRequest.objects.only("public_id").get(
-            application_id=application.pk, answered_at__isnull=True
+def status_event_receive(
+    *, application: Application, event: StatusEventIn, actor: Actor, transport: str = "http"
+) -> EventReceipt:
+    """Record one status event from ``actor``'s authority system and apply it if it is news;
+    raises :class:`StatusConflict` or :class:`EventIdReused` for a refused event."""
+    (result,) = status_events_receive(
+        events=[(application, event)], actor=actor, transport=transport
+    )
+    if isinstance(result, EventRefusal):
+        if result.slug == "event-id-reused":
+            raise EventIdReused(event.event_id)
+        raise StatusConflict(result.current_status, result.requested_status)
+    return result
+
+
+@transaction.atomic
+def status_events_receive(
+    *,
+    events: Sequence[tuple[Application, StatusEventIn]],
+    actor: Actor,
+    transport: str = "http",
+) -> list[EventReceipt | EventRefusal]:
+    """Record status events from ``actor``'s authority system in the order given, applying
+    each that is news, with a fixed number of statements however many there are. The answer
+    for each is what sending them one at a time would give; a refused event changes nothing."""
+    authority_code = actor.on_behalf_of
+    # The applications are locked first: copies of one event, and events of one application,
+    # queue here; a copy racing in waits and then finds the first.
+    locked = lock_applications(application.pk for application, _event in events)
+    event_ids = {event.event_id for _application, event in events}
+    known: dict[str, InboundEvent] = {}
+    latest: dict[int, datetime] = {}
+    earlier = InboundEvent.objects.defer("body").filter(
+        Q(authority_code=authority_code, event_id__in=event_ids)
+        | Q(application_id__in=locked.keys(), outcome=InboundOutcome.APPLIED)
+    )
+    for row in earlier:
+        if row.authority_code == authority_code and row.event_id in event_ids:
+            known[row.event_id] = row
+        if row.outcome == InboundOutcome.APPLIED and row.application_id in locked:
+            seen = latest.get(row.application_id)
+            latest[row.application_id] = (
+                row.occurred_at if seen is None else max(seen, row.occurred_at)
+            )
+    status = {pk: application.status for pk, application in locked.items()}
+    results: list[EventReceipt | EventRefusal] = []
+    changes: list[StatusChange] = []
+    notices: list[Notice] = []
+    records: list[InboundEvent] = []
+    audited: list[Audited] = []
+    for given, event in events:
+        application = locked[given.pk]
+        existing = known.get(event.event_id)
+        if existing is not None:
+            if existing.application_id != application.pk:
+                results.append(
+                    EventRefusal(
+                        "event-id-reused",
+                        "This event_id was already used for another application.",
+                    )
+                )
+            else:
+                results.append(EventReceipt(existing, duplicate=True))
+            continue
+        target = STATUS_FOR_EVENT[event.type]
+        before = status[application.pk]
+        last = latest.get(application.pk)
+        if last is not None and event.occurred_at < last:
+            outcome = InboundOutcome.PLACED
+        elif before == target:
+            outcome = InboundOutcome.UNCHANGED
+        elif not can_transition(before, target):
+            conflict = StatusConflict(before, target)
+            results.append(EventRefusal("status-conflict", str(conflict), str(before), str(target)))
+            continue
+        else:
+            outcome = InboundOutcome.APPLIED
+            changes.append(
+                StatusChange(
+                    application,
+                    target,
+                    note=_note(event),
+                    outcome=event.decision.outcome if event.decision is not None else "",
+                )
+            )
+            notices.append(company_notice(application, event, actor))
+            status[application.pk] = target
+            latest[application.pk] = event.occurred_at
+        record = InboundEvent(
+            authority_code=authority_code,
+            event_id=event.event_id,
+            application=application,
+            type=event.type,
+            occurred_at=event.occurred_at,
+            outcome=outcome,
+            status_before=before,
+            status_after=status[application.pk],
+            case_reference=event.case_reference,
+            transport=transport,
+            body=event.model_dump(mode="json", exclude_none=True),
         )
-        notify.notify_supplement_requested(
+        records.append(record)
+        known[event.event_id] = record
+        results.append(EventReceipt(record, duplicate=False))
+        audited.append(
+            Audited(
+                "application.status_event",
+                application,
+                {"event_id": event.event_id, "type": event.type, "outcome": str(outcome)},
+            )
+        )
+    if changes:
+        applications_status_change(changes=changes, actor=actor)
+    if notices:
+        notifications_publish(notices)
+    if len(records) == 1:
+        records[0].save(force_insert=True)
+    elif records:
+        InboundEvent.objects.bulk_create(records)
+    if audited:
+        audit_record_many(actor=actor, entries=audited)
+    return results
+
+
+def company_notice(application: Application, event: StatusEventIn, actor: Actor) -> Notice:
+    """What the customer hears of an applied event, as for the back office's own changes. A
+    supplement request is opened here, before the change, so the case file sees its due date."""
+    if event.decision is not None:
+        return notify.decision_notice(application, event.decision.outcome)
+    if event.supplement_request is not None and event.type == "supplement_requested":
+        request = supplement_request_open(
+            application=application,
+            request=event.supplement_request,
+            actor=actor,
+            occurred_at=event.occurred_at,
+        )
+        return notify.supplement_notice(
             application,
             text=event.supplement_request.text,
             due_on=event.supplement_request.due_date,
             url=notify.supplement_url(request),
         )
-    else:
-        notify.notify_company_status(application)
-
-
-@transaction.atomic
-def status_event_receive(
-    *, application: Application, event: StatusEventIn, actor: Actor, transport: str = "http"
-) -> EventReceipt:
-    """Record one status event from ``actor``'s authority system and apply it if it is news."""
-    authority_code = actor.on_behalf_of
-    # A light lock first: copies of one event, and events of one application, queue here.
-    application = (
-        Application.objects.select_for_update().only("id", "status").get(pk=application.pk)
-    )
-    existing = InboundEvent.objects.filter(
-        authority_code=authority_code, event_id=event.event_id
-    ).first()
-    if existing is not None:
-        if existing.application_id != application.pk:
-            raise EventIdReused(event.event_id)
-        return EventReceipt(existing, duplicate=True)
-    target = STATUS_FOR_EVENT[event.type]
-    before = application.status
-    latest = (
-        InboundEvent.objects.filter(application=application, outcome=InboundOutcome.APPLIED)
-        .order_by("-occurred_at", "-id")
-        .values_list("occurred_at", flat=True)
-        .first()
-    )
-    if latest is not None and event.occurred_at < latest:
-        outcome = InboundOutcome.PLACED
-    elif before == target:
-        outcome = InboundOutcome.UNCHANGED
-    else:
-        if event.supplement_request is not None and target == Status.SUPPLEMENT_REQUESTED:
-            # Before the change, so the case file's listener sees the customer's due date.
-            supplement_request_open(
-                application=application,
-                request=event.supplement_request,
-                actor=actor,
-                occurred_at=event.occurred_at,
-            )
-        try:
-            application = application_status_change(
-                application=application,
-                status=target,
-                actor=actor,
-                note=_note(event),
-                outcome=event.decision.outcome if event.decision is not None else "",
-            )
-        except InvalidTransition:
-            raise StatusConflict(before, target) from None
-        outcome = InboundOutcome.APPLIED
-        tell_the_company(application, event)
-    body: dict[str, Any] = event.model_dump(mode="json", exclude_none=True)
-    # The application row is locked, so a copy of this event racing in waits and then finds it.
-    recorded = InboundEvent.objects.create(
-        authority_code=authority_code,
-        event_id=event.event_id,
-        application=application,
-        type=event.type,
-        occurred_at=event.occurred_at,
-        outcome=outcome,
-        status_before=before,
-        status_after=application.status,
-        case_reference=event.case_reference,
-        transport=transport,
-        body=body,
-    )
-    audit_record(
-        actor=actor,
-        action="application.status_event",
-        target=application,
-        details={"event_id": event.event_id, "type": event.type, "outcome": str(outcome)},
-    )
-    return EventReceipt(recorded, duplicate=False)
+    return notify.company_status_notice(application, STATUS_FOR_EVENT[event.type])

@@ -30,6 +30,18 @@ def application_for_authority_system(public_id: uuid.UUID) -> Application | None
     )
 
 
+def applications_for_authority_system(
+    public_ids: set[uuid.UUID],
+) -> dict[uuid.UUID, Application]:
+    """:func:`application_for_authority_system` of several, by public id (one query)."""
+    found = (
+        Application.objects.select_related("authority", "service")
+        .only("id", "public_id", "reference", "status", "authority__code", "service__code")
+        .filter(public_id__in=public_ids)
+    )
+    return {application.public_id: application for application in found}
+
+
 # Every status event checks its signature: each process remembers an authority's secrets for
 # a few seconds. Saving an endpoint here forgets them at once (IntegrationsConfig.ready); a
 # change made in another process takes effect within this time.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,16 @@ from luvat.notifications.recipients import Audience
 from luvat.notifications.texts import render_all
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something ``audience`` should hear about, for :func:`notifications_publish`."""
+
+    kind: NotificationKind
+    audience: Audience
+    params: Mapping[str, Any]
+    url: str = ""
+
+
 def notification_publish(
     *,
     kind: NotificationKind,
@@ -33,12 +44,24 @@ def notification_publish(
 
     Called inside the caller's transaction, so nothing is announced that did not happen.
     """
-    return NotificationEvent.objects.create(
-        kind=kind,
-        params={"texts": render_all(kind, params)},
-        url=url,
-        audience=audience.as_json(),
-    )
+    return notifications_publish([Notice(kind, audience, params, url)])[0]
+
+
+def notifications_publish(notices: Sequence[Notice]) -> list[NotificationEvent]:
+    """Record several notices in one statement (as :func:`notification_publish`)."""
+    rows = [
+        NotificationEvent(
+            kind=notice.kind,
+            params={"texts": render_all(notice.kind, notice.params)},
+            url=notice.url,
+            audience=notice.audience.as_json(),
+        )
+        for notice in notices
+    ]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return NotificationEvent.objects.bulk_create(rows)
 
 
 @transaction.atomic

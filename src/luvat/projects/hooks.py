@@ -7,22 +7,24 @@ be quick and must not fail for reasons of its own: an exception rolls the change
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from luvat.projects.models import Application, StatusEvent
 
-StatusListener = Callable[["Application", "StatusEvent"], None]
+StatusListener = Callable[[Sequence[tuple["Application", "StatusEvent"]]], None]
 
 _listeners: dict[str, StatusListener] = {}
 
 
 def register_status_listener(name: str, listener: StatusListener) -> None:
-    """Call ``listener(application, event)`` after every recorded status change."""
+    """Call ``listener(changes)`` after status changes are recorded: ``changes`` lists each
+    ``(application, event)`` in order (several when a batch of events is applied at once; the
+    application objects then carry their final state)."""
     _listeners[name] = listener
 
 
-def status_changed(application: Application, event: StatusEvent) -> None:
+def statuses_changed(changes: Sequence[tuple[Application, StatusEvent]]) -> None:
     for listener in list(_listeners.values()):
-        listener(application, event)
+        listener(changes)

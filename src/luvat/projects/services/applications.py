@@ -3,7 +3,8 @@ authority's own e-service), and moved through the status table by whoever handle
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -13,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luvat.audit.actors import Actor, ActorKind
-from luvat.audit.services import audit_record
+from luvat.audit.services import Audited, audit_record, audit_record_many
 from luvat.catalogue.models import JoiningMode, Service
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode
-from luvat.projects.hooks import status_changed
+from luvat.projects.hooks import statuses_changed
 from luvat.projects.models import (
     Application,
     EventSource,
@@ -57,6 +58,27 @@ def lock_application(application: Application) -> Application:
     )
 
 
+def lock_applications(pks: Iterable[int]) -> dict[int, Application]:
+    """Lock several applications (in id order, so two batches cannot deadlock), by id."""
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("project", "service", "authority")
+        .filter(pk__in=set(pks))
+        .order_by("pk")
+    )
+    return {application.pk: application for application in locked}
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One move of a locked application (loaded with project, service and authority)."""
+
+    application: Application
+    status: Status
+    note: str = ""
+    outcome: str = ""
+
+
 def record_status(
     *,
     application: Application,
@@ -66,37 +88,70 @@ def record_status(
     outcome: str = "",
 ) -> StatusEvent:
     """Move a locked application through the table, appending its event and caching the state."""
-    check_transition(application.status, status)
+    change = StatusChange(application, status, note=note, outcome=outcome)
+    return record_statuses([change], actor=actor)[0]
+
+
+def record_statuses(changes: Sequence[StatusChange], *, actor: Actor) -> list[StatusEvent]:
+    """Apply moves of locked applications in order (one application may move more than once),
+    with a fixed number of statements however many there are. Every move is checked against
+    the table before anything is written; one forbidden move raises and writes nothing."""
+    current = {change.application.pk: change.application.status for change in changes}
+    for change in changes:
+        check_transition(current[change.application.pk], change.status)
+        current[change.application.pk] = change.status
     now = timezone.now()
-    event = StatusEvent.objects.create(
-        application=application,
-        status=status,
-        previous_status=application.status,
-        outcome=outcome,
-        occurred_at=now,
-        source=SOURCES.get(actor.kind, EventSource.SYSTEM),
-        actor_ref=actor.ref,
-        actor_label=actor.label,
-        on_behalf_of=actor.on_behalf_of,
-        note=note,
+    source = SOURCES.get(actor.kind, EventSource.SYSTEM)
+    events: list[StatusEvent] = []
+    touched: dict[int, tuple[Application, set[str]]] = {}
+    for change in changes:
+        application, status = change.application, change.status
+        events.append(
+            StatusEvent(
+                application=application,
+                status=status,
+                previous_status=application.status,
+                outcome=change.outcome,
+                occurred_at=now,
+                source=source,
+                actor_ref=actor.ref,
+                actor_label=actor.label,
+                on_behalf_of=actor.on_behalf_of,
+                note=change.note,
+            )
+        )
+        fields = touched.setdefault(application.pk, (application, set()))[1]
+        application.status = status
+        application.status_changed_at = now
+        fields |= {"status", "status_changed_at"}
+        if status == Status.SUBMITTED:
+            application.submitted_at = now
+            fields.add("submitted_at")
+        if status == Status.RECEIVED and application.received_at is None:
+            application.received_at = now
+            fields.add("received_at")
+        if status == Status.DECISION_MADE:
+            application.decided_at = now
+            application.outcome = change.outcome
+            fields |= {"decided_at", "outcome"}
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        StatusEvent.objects.bulk_create(events)
+    # The moves of one call share their time, so most applications end with the same values:
+    # one UPDATE per distinct set of values (cheaper than a per-row CASE for every column).
+    same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    for application, fields in touched.values():
+        values = tuple((name, getattr(application, name)) for name in sorted(fields))
+        same_values.setdefault(values, []).append(application.pk)
+    for values, pks in same_values.items():
+        Application.objects.filter(pk__in=pks).update(**dict(values))
+    project_ids = {application.project_id for application, _fields in touched.values()}
+    Project.objects.filter(pk__in=project_ids).update(updated_at=now)
+    statuses_changed(
+        [(change.application, event) for change, event in zip(changes, events, strict=True)]
     )
-    application.status = status
-    application.status_changed_at = now
-    fields = ["status", "status_changed_at"]
-    if status == Status.SUBMITTED:
-        application.submitted_at = now
-        fields.append("submitted_at")
-    if status == Status.RECEIVED and application.received_at is None:
-        application.received_at = now
-        fields.append("received_at")
-    if status == Status.DECISION_MADE:
-        application.decided_at = now
-        application.outcome = outcome
-        fields += ["decided_at", "outcome"]
-    application.save(update_fields=fields)
-    Project.objects.filter(pk=application.project_id).update(updated_at=now)
-    status_changed(application, event)
-    return event
+    return events
 
 
 @transaction.atomic
@@ -287,34 +342,56 @@ def application_status_change(
 ) -> Application:
     """Move an application to ``status`` through the transition table (back office, authority
     systems, or the customer withdrawing). A decision needs an ``outcome``."""
-    target = Status(status)
-    if target == Status.DECISION_MADE and outcome not in Outcome.values:
-        raise IncompleteApplication({"outcome": [str(_("Choose the decision."))]})
     application = lock_application(application)
-    previous = application.status
-    if (
-        actor.kind == ActorKind.CUSTOMER
-        and target not in CUSTOMER_TARGETS
-        and (previous, target) not in CUSTOMER_STEPS
-    ):
-        raise PermissionDenied(_("Only the authority can set this status."))
-    record_status(
-        application=application,
-        status=target,
-        actor=actor,
-        note=note,
-        outcome=str(outcome) if target == Status.DECISION_MADE else "",
-    )
-    if target == Status.WITHDRAWN and previous != Status.DRAFT:
-        outbox_enqueue(
-            kind=OutboxKind.APPLICATION_WITHDRAWN,
-            application=application,
-            payload={"reference": application.reference, "note": note},
-        )
-    audit_record(
-        actor=actor,
-        action="application.status_change",
-        target=application,
-        details={"from": previous, "to": target, "outcome": str(outcome)},
-    )
+    change = StatusChange(application, Status(status), note=note, outcome=str(outcome))
+    applications_status_change(changes=[change], actor=actor)
     return application
+
+
+def applications_status_change(
+    *, changes: Sequence[StatusChange], actor: Actor
+) -> list[StatusEvent]:
+    """Move locked applications as :func:`application_status_change` does, in one go (an
+    authority system's batch of events). Checks every change before writing any."""
+    current = {change.application.pk: change.application.status for change in changes}
+    for change in changes:
+        target = change.status
+        if target == Status.DECISION_MADE and change.outcome not in Outcome.values:
+            raise IncompleteApplication({"outcome": [str(_("Choose the decision."))]})
+        previous = current[change.application.pk]
+        if (
+            actor.kind == ActorKind.CUSTOMER
+            and target not in CUSTOMER_TARGETS
+            and (previous, target) not in CUSTOMER_STEPS
+        ):
+            raise PermissionDenied(_("Only the authority can set this status."))
+        current[change.application.pk] = target
+    events = record_statuses(
+        [
+            StatusChange(
+                change.application,
+                change.status,
+                note=change.note,
+                outcome=change.outcome if change.status == Status.DECISION_MADE else "",
+            )
+            for change in changes
+        ],
+        actor=actor,
+    )
+    audited = []
+    for change, event in zip(changes, events, strict=True):
+        if change.status == Status.WITHDRAWN and event.previous_status != Status.DRAFT:
+            outbox_enqueue(
+                kind=OutboxKind.APPLICATION_WITHDRAWN,
+                application=change.application,
+                payload={"reference": change.application.reference, "note": change.note},
+            )
+        audited.append(
+            Audited(
+                "application.status_change",
+                change.application,
+                {"from": event.previous_status, "to": change.status, "outcome": change.outcome},
+            )
+        )
+    audit_record_many(actor=actor, entries=audited)
+    return events

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry, Resource
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 KINDS = [
@@ -51,10 +52,16 @@ def load(name: str) -> Any:
     return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
 
 
+def registry() -> Registry:
+    """Every published schema under its $id, so references between them resolve locally."""
+    resources = [Resource.from_contents(load(p.name)) for p in SCHEMAS.glob("*.schema.json")]
+    return Registry().with_resources((r.contents["$id"], r) for r in resources)
+
+
 def validator(name: str) -> Draft202012Validator:
     schema = load(f"{name}.schema.json")
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FORMATS)
+    return Draft202012Validator(schema, format_checker=FORMATS, registry=registry())
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -70,8 +77,23 @@ def test_status_event_examples_fit_the_schema(example: str) -> None:
 def test_every_example_has_a_schema_and_every_schema_an_example() -> None:
     schemas = {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
     examples = {p.name.split(".json")[0] for p in (SCHEMAS / "examples").glob("*.json")}
-    assert schemas == {*KINDS, "status-event"}
-    assert {e if not e.startswith("status-event") else "status-event" for e in examples} == schemas
+    assert schemas == {*KINDS, "status-event", "status-event-batch"}
+    single = {e for e in examples if e.startswith("status-event.")}
+    assert {*(examples - single), "status-event"} == schemas
+
+
+def test_the_batch_example_fits_its_schema_and_the_api_model() -> None:
+    from luvat.integrations.api import StatusEventBatchIn
+
+    batch = load("examples/status-event-batch.json")
+    validator("status-event-batch").validate(batch)
+    assert len(StatusEventBatchIn.model_validate(batch).events) == 3
+    without_application = copy.deepcopy(batch)
+    del without_application["events"][0]["application_id"]
+    with pytest.raises(ValidationError, match="'application_id' is a required property"):
+        validator("status-event-batch").validate(without_application)
+    with pytest.raises(ValidationError, match="should be non-empty|is too short"):
+        validator("status-event-batch").validate({"events": []})
 
 
 @pytest.mark.parametrize(

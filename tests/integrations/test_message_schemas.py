@@ -92,7 +92,7 @@ def test_the_batch_example_fits_its_schema_and_the_api_model() -> None:
     del without_application["events"][0]["application_id"]
     with pytest.raises(ValidationError, match="'application_id' is a required property"):
         validator("status-event-batch").validate(without_application)
-    with pytest.raises(ValidationError, match="should be non-empty|is too short"):
+    with pytest.raises(ValidationError, match=r"should be non-empty|is too short"):
         validator("status-event-batch").validate({"events": []})
 
 

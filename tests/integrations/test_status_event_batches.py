@@ -275,3 +275,39 @@ def test_a_batch_answers_and_ends_as_the_same_events_sent_one_at_a_time(
         single_case = CaseFile.objects.filter(application=single).values("status", "due_on")
         batch_case = CaseFile.objects.filter(application=batch).values("status", "due_on")
         assert list(single_case) == list(batch_case)
+
+
+def test_a_reported_decision_is_recorded_with_a_link_to_its_document(
+    client, submitted, key
+) -> None:
+    from django.test import Client
+
+    from luvat.backoffice.models import Decision
+    from tests.identity.factories import LocalMandateFactory
+    from tests.identity.helpers import act_for_company
+    from tests.projects.factories import BUSINESS_A
+
+    document = {
+        "url": "https://asiointi.example.fi/paatokset/44812.pdf",
+        "file_name": "paatos.pdf",
+        "sha256": "a" * 64,
+    }
+    decided = {"outcome": "partly_granted", "date": "2026-12-02", "summary": "Ehdoin."}
+    events = [
+        event(submitted, "received"),
+        event(submitted, "decision", 1, decision={**decided, "document": document}),
+    ]
+    assert post_batch(client, events, key).json()["recorded"] == 2
+    decision = Decision.objects.get(application=submitted)
+    assert (decision.outcome, str(decision.decided_on), decision.summary) == (
+        "partly_granted",
+        "2026-12-02",
+        "Ehdoin.",
+    )
+    assert decision.document_url == document["url"] and not decision.document
+    company = Client()
+    act_for_company(company, LocalMandateFactory.create(business_id=BUSINESS_A).person, BUSINESS_A)
+    page = company.get(
+        f"/fi/projects/{submitted.project.public_id}/applications/{submitted.public_id}/"
+    ).content.decode()
+    assert f'href="{document["url"]}"' in page

@@ -116,6 +116,8 @@ class Decision(models.Model):
     document_name = models.CharField(_("file name"), max_length=255, blank=True)
     document_size = models.PositiveBigIntegerField(_("size"), default=0)
     document_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # A decision reported by the authority's own system: its document stays there.
+    document_url = models.URLField(_("decision document address"), max_length=1000, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by_ref = models.CharField(_("recorded by"), max_length=128)
     recorded_by_label = models.CharField(_("recorded by (name)"), max_length=200, blank=True)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from luvat.audit.actors import Actor
 from luvat.audit.services import Audited, audit_record_many
 from luvat.backoffice import notify
-from luvat.backoffice.models import SupplementRequest
+from luvat.backoffice.models import Decision, SupplementRequest
 from luvat.integrations.models import InboundEvent, InboundOutcome
 from luvat.notifications.services import Notice, notifications_publish
 from luvat.projects.models import Application
@@ -200,6 +200,7 @@ def status_events_receive(
     notices: list[Notice] = []
     records: list[InboundEvent] = []
     audited: list[Audited] = []
+    decisions: list[Decision] = []
     for given, event in events:
         application = locked[given.pk]
         existing = known.get(event.event_id)
@@ -236,6 +237,8 @@ def status_events_receive(
                 )
             )
             notices.append(company_notice(application, event, actor))
+            if event.decision is not None:
+                decisions.append(reported_decision(application, event.decision, actor))
             status[application.pk] = target
             latest[application.pk] = event.occurred_at
         record = InboundEvent(
@@ -265,6 +268,9 @@ def status_events_receive(
         applications_status_change(changes=changes, actor=actor)
     if notices:
         notifications_publish(notices)
+    if decisions:
+        # A decision is made once: the table lets no application reach decision made twice.
+        Decision.objects.bulk_create(decisions, ignore_conflicts=True)
     if len(records) == 1:
         records[0].save(force_insert=True)
     elif records:
@@ -272,6 +278,23 @@ def status_events_receive(
     if audited:
         audit_record_many(actor=actor, entries=audited)
     return results
+
+
+def reported_decision(application: Application, decision: DecisionIn, actor: Actor) -> Decision:
+    """The back office's record of a decision made in the authority's system; its document
+    is linked where the authority keeps it."""
+    document = decision.document
+    return Decision(
+        application=application,
+        outcome=decision.outcome,
+        decided_on=decision.date,
+        summary=decision.summary.strip(),
+        document_url=document.url if document else "",
+        document_name=document.file_name if document else "",
+        document_sha256=document.sha256 if document else "",
+        recorded_by_ref=actor.ref,
+        recorded_by_label=actor.label,
+    )
 
 
 def company_notice(application: Application, event: StatusEventIn, actor: Actor) -> Notice:

@@ -21,8 +21,9 @@ from luvat.catalogue.models import Authority
 from luvat.integrations.models import InboundEvent
 from luvat.integrations.signing import sign
 from luvat.notifications.models import NotificationEvent
-from luvat.projects.models import Application, Project, StatusEvent
+from luvat.projects.models import Application, StatusEvent
 from luvat.projects.status import Status
+from tests.integrations.bulk import submitted_copies
 from tests.integrations.conftest import AUTHORITY, issue_api_key
 from tests.integrations.factories import make_endpoint
 from tests.projects.factories import AuthorityFactory
@@ -48,31 +49,7 @@ def key(submitted) -> str:
 
 
 def copies(template: Application, count: int, *, authority_id: int | None = None) -> list[Any]:
-    """``count`` submitted applications like ``template``, each in a project of its own."""
-    run = uuid.uuid4().hex[:8]
-    projects = Project.objects.bulk_create(
-        [
-            Project(
-                reference=f"B{run}-{n}",
-                business_id=template.project.business_id,
-                name=f"Erä {n}",
-            )
-            for n in range(count)
-        ]
-    )
-    made = Application.objects.bulk_create(
-        [
-            Application(
-                project=project,
-                service_id=template.service_id,
-                authority_id=authority_id or template.authority_id,
-                reference=f"{project.reference}-01",
-                status=Status.SUBMITTED,
-                submitted_at=template.submitted_at,
-            )
-            for project in projects
-        ]
-    )
+    made = submitted_copies(template, count, authority_id=authority_id)
     return [Application.objects.get(pk=application.pk) for application in made]
 
 

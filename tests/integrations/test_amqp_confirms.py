@@ -7,13 +7,20 @@ import dataclasses
 import os
 import time
 import uuid
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pika
 import pytest
+from django.utils import timezone
 
+from luvat.integrations.delivery import deliver_round
+from luvat.integrations.models import EndpointCircuit, OutboxMessage, OutboxStatus, TransportKind
 from luvat.integrations.policy import Outcome
 from luvat.integrations.transports.amqp import NACKED, UNROUTABLE, AmqpTransport
+from tests.integrations.bulk import bulk_submitted
+from tests.integrations.conftest import submit_new_application
+from tests.integrations.factories import make_endpoint
 from tests.integrations.tcp_proxy import CuttableProxy
 from tests.integrations.test_amqp_transport import amqp_endpoint
 from tests.integrations.test_http_transport import envelope
@@ -212,3 +219,30 @@ def test_a_closed_transport_reconnects_on_the_next_call(amqp_url, authority) -> 
     results = transport.send_many(endpoint, [envelope() for _ in range(3)])
     assert [r.outcome for r in results] == [Outcome.ACCEPTED] * 3
     transport.close()
+
+
+@pytest.mark.django_db
+def test_a_round_publishes_its_batch_and_retries_all_when_the_broker_is_away(
+    vocab, settings, amqp_url, broker, authority
+) -> None:
+    channel, _made = broker
+    settings.LUVAT_CIRCUIT_FAILURE_THRESHOLD = 1000
+    template = submit_new_application()
+    OutboxMessage.objects.update(authority_code=authority)
+    bulk_submitted(template, 59)
+    endpoint = make_endpoint(
+        authority_code=authority, transport=TransportKind.AMQP, signing_secret="s" * 32
+    )
+    settings.LUVAT_AMQP_URL = "amqp://guest:guest@127.0.0.1:1/%2F"
+    assert deliver_round() == {"retry": 60}
+    errors = set(OutboxMessage.objects.values_list("last_error", flat=True))
+    assert len(errors) == 1 and errors.pop().startswith("AMQP failure")
+    circuit = EndpointCircuit.objects.get(endpoint=endpoint)
+    assert circuit.consecutive_failures == 60 and circuit.last_failure.startswith("AMQP failure")
+
+    settings.LUVAT_AMQP_URL = amqp_url
+    assert deliver_round(now=timezone.now() + timedelta(minutes=5)) == {"delivered": 60}
+    assert EndpointCircuit.objects.get(endpoint=endpoint).consecutive_failures == 0
+    expected = {str(i) for i in OutboxMessage.objects.values_list("message_id", flat=True)}
+    assert set(drain(channel, f"luvat.{authority}")) == expected
+    assert OutboxMessage.objects.filter(status=OutboxStatus.DELIVERED).count() == 60

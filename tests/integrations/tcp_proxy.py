@@ -15,6 +15,9 @@ class CuttableProxy:
         self.sockets: list[socket.socket] = []
         self.lock = threading.Lock()
         self.cuts = 0
+        self.replies = threading.Event()  # cleared: the target's bytes are held back
+        self.replies.set()
+        self._budget: int | None = None  # client bytes still let through before a cut
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -26,13 +29,25 @@ class CuttableProxy:
             upstream = socket.create_connection(self.target)
             with self.lock:
                 self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+            for source, sink, outgoing in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(
+                    target=self._pipe, args=(source, sink, outgoing), daemon=True
+                ).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, outgoing: bool) -> None:
         try:
             while data := source.recv(65536):
+                if outgoing:
+                    with self.lock:
+                        budget = self._budget
+                        if budget is not None:
+                            self._budget = budget - len(data)
+                    if budget is not None and budget < len(data):
+                        sink.sendall(data[: max(budget, 0)])
+                        self.cut()
+                        return
+                else:
+                    self.replies.wait()
                 sink.sendall(data)
         except OSError:
             pass
@@ -41,11 +56,17 @@ class CuttableProxy:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
+    def cut_after(self, nbytes: int) -> None:
+        """Let ``nbytes`` more bytes through to the target, then drop every connection."""
+        with self.lock:
+            self._budget = nbytes
+
     def cut(self) -> None:
         """Drop every open connection at once, as a broker restart does."""
         with self.lock:
             sockets, self.sockets = self.sockets, []
             self.cuts += 1
+            self._budget = None
         for sock in sockets:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -54,5 +75,6 @@ class CuttableProxy:
                 pass
 
     def close(self) -> None:
+        self.replies.set()
         self.listener.close()
         self.cut()

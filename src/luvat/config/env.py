@@ -143,8 +143,8 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "LUVAT_DELIVERY_CONCURRENCY",
-        "Parallel deliveries to one endpoint within one worker (HTTP requests, or AMQP "
-        "publishes each on its own connection).",
+        "Parallel HTTP requests to one endpoint within one worker. (AMQP publishes a "
+        "whole batch on one connection, all awaiting their confirms at once.)",
         default="8",
         kind="int",
         group="Integrations",

@@ -19,3 +19,11 @@ def test_openapi_is_served_as_3_1(client):
     assert document["openapi"].startswith("3.1")
     assert document["info"]["version"] == "1"
     assert document == json.loads(DOC.read_text(encoding="utf-8")) | {"servers": []}
+
+
+def test_the_api_docs_page_loads_nothing_from_outside_the_service(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page.replace("https://luvat", "")
+    bundle = client.get("/static/ninja/swagger-ui-bundle.js")
+    assert bundle.status_code == 200

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's own copy of Swagger UI: the API docs load nothing from outside.
+    "ninja",
 ]
 
 MIDDLEWARE = [

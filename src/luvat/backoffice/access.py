@@ -21,10 +21,7 @@ def is_draft_for_authority(application: Application) -> bool:
     """A draft the authority has nothing of. A redirect-mode application is filled in the
     authority's own e-service, so its authority may find it (by reference) while it is a draft
     here."""
-    return (
-        application.status == Status.DRAFT
-        and application.service.joining_mode != JoiningMode.REDIRECT
-    )
+    return application.status == Status.DRAFT and application.route != JoiningMode.REDIRECT
 
 
 def application_ref(

@@ -54,7 +54,7 @@ def due_dates(
             lead_days=None,
             lead_in_working_days=service.lead_time_unit == LeadTimeUnit.WORKING_DAYS,
             processing_days=service.processing_time_days,
-            submission_counts_as_receipt=service.joining_mode == JoiningMode.LIGHT,
+            submission_counts_as_receipt=application.route == JoiningMode.LIGHT,
             today=today,
         )
         if deadlines.expected_decision is None:

@@ -15,7 +15,7 @@ from luvat.notifications.models import NotificationKind
 from luvat.notifications.recipients import Audience
 from luvat.notifications.services import notification_publish
 from luvat.projects.deadlines import CLOSING_SOON_DAYS, latest_submission_date
-from luvat.projects.models import Application
+from luvat.projects.models import Application, goes_by
 from luvat.projects.status import Status
 
 BATCH = 500
@@ -30,7 +30,7 @@ def _candidates(today: date) -> list[Application]:
             project__starts_on__gte=today,
             service__lead_time_days__isnull=False,
         )
-        .exclude(service__joining_mode=JoiningMode.REDIRECT, redirected_at__isnull=False)
+        .exclude(goes_by(JoiningMode.REDIRECT), redirected_at__isnull=False)
         .select_related("project", "service")
     )
     leads = drafts.values_list("service__lead_time_days", "service__lead_time_unit").distinct()

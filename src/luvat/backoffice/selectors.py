@@ -184,7 +184,7 @@ class CaseView:
 
     @property
     def is_redirect(self) -> bool:
-        return self.application.service.joining_mode == JoiningMode.REDIRECT
+        return self.application.route == JoiningMode.REDIRECT
 
 
 def case_view(actor: Actor, application: Application) -> CaseView:

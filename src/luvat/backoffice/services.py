@@ -55,7 +55,7 @@ def _locked_own(actor: Actor, application: Application, purpose: str) -> Applica
 
 
 def _not_in_redirect_mode(application: Application) -> None:
-    if application.service.joining_mode == JoiningMode.REDIRECT:
+    if application.route == JoiningMode.REDIRECT:
         raise NotAllowedInMode(
             _(
                 "This service is handled in the authority's own e-service: record only its "
@@ -68,7 +68,7 @@ def decision_document_required(application: Application) -> bool:
     """A permit handled here (light e-service or API) is decided with a document; a decision
     made in another e-service, and a notification's or plan's acknowledgement, may come without."""
     service = application.service
-    return service.kind == ServiceKind.PERMIT and service.joining_mode != JoiningMode.REDIRECT
+    return service.kind == ServiceKind.PERMIT and application.route != JoiningMode.REDIRECT
 
 
 @transaction.atomic
@@ -82,7 +82,7 @@ def application_mark_received(
     if len(case_reference) > 100:
         raise ValidationError({"case_reference": _("At most 100 characters.")})
     if application.status == Status.DRAFT:
-        if application.service.joining_mode != JoiningMode.REDIRECT:
+        if application.route != JoiningMode.REDIRECT:
             check_transition(application.status, Status.RECEIVED)
         application = application_status_change(
             application=application,

@@ -9,7 +9,7 @@ from luvat.audit.actors import Actor
 from luvat.catalogue.models import JoiningMode
 from luvat.discussion.models import DiscussionRoom, Thread
 from luvat.discussion.services import ApplicationThreadSpec, discussion_room_sync
-from luvat.projects.models import Application, Project
+from luvat.projects.models import Application, Project, goes_by
 from luvat.projects.status import Status
 
 
@@ -19,7 +19,7 @@ def thread_specs(project: Project) -> list[ApplicationThreadSpec]:
     applications = (
         Application.objects.filter(project=project, authority__isnull=False)
         .exclude(status=Status.CANCELLED)
-        .exclude(Q(status=Status.DRAFT) & ~Q(service__joining_mode=JoiningMode.REDIRECT))
+        .exclude(Q(status=Status.DRAFT) & ~goes_by(JoiningMode.REDIRECT))
         .select_related("service", "authority")
         .order_by("id")
     )

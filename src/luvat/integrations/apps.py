@@ -23,5 +23,5 @@ class IntegrationsConfig(AppConfig):
         post_save.connect(forget_authority_secrets, sender=AuthorityEndpoint)
         post_delete.connect(forget_authority_secrets, sender=AuthorityEndpoint)
         register_demo_loader(
-            "authority system", load_demo_integration, order=65, logins=DEMO_LOGINS
+            "authority system", load_demo_integration, order=55, logins=DEMO_LOGINS
         )

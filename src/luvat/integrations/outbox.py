@@ -27,7 +27,7 @@ def outbox_enqueue(
     """Queue a message about ``application`` for its authority's system, in the caller's
     transaction; ``None`` when the service is not joined by API (no system to tell)."""
     kind = OutboxKind(kind)
-    if application.service.joining_mode != JoiningMode.API:
+    if application.route != JoiningMode.API:
         return None
     authority = application.authority
     return OutboxMessage.objects.create(

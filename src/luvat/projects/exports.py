@@ -22,7 +22,7 @@ def application_document(row: ApplicationRow, receipts: list[Submission]) -> dic
         "reference": application.reference,
         "service": {"code": application.service.code, "name": application.service.name},
         "authority": {"code": authority.code, "name": authority.name} if authority else None,
-        "joining_mode": application.service.joining_mode,
+        "joining_mode": application.route,
         "status": application.status,
         "status_label": str(application.get_status_display()),
         "outcome": application.outcome,

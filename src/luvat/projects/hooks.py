@@ -1,6 +1,7 @@
-"""Listeners other contexts register to hear about every status change of an application.
+"""Hooks other contexts register: listeners of status changes, and the rule that says which
+way a new application goes.
 
-A listener runs inside the transaction of the change, on the locked application, whatever
+A status listener runs inside the transaction of the change, on the locked application, whatever
 made the change (the customer, an official, an authority system, the service itself). It must
 be quick and must not fail for reasons of its own: an exception rolls the change back.
 """
@@ -28,3 +29,20 @@ def register_status_listener(name: str, listener: StatusListener) -> None:
 def statuses_changed(changes: Sequence[tuple[Application, StatusEvent]]) -> None:
     for listener in list(_listeners.values()):
         listener(changes)
+
+
+# (authority code, service code, the catalogue's mode) -> the joining mode in force now.
+RouteResolver = Callable[[str, str, str], str]
+_route_resolver: list[RouteResolver] = []
+
+
+def register_route_resolver(resolver: RouteResolver) -> None:
+    """Decide the joining mode of applications started from now on (onboarding's phased
+    adoption); without one, the catalogue's mode of the service holds."""
+    _route_resolver[:] = [resolver]
+
+
+def route_for_new(authority_code: str, service_code: str, catalogue_mode: str) -> str:
+    if not _route_resolver or not authority_code:
+        return catalogue_mode
+    return _route_resolver[0](authority_code, service_code, catalogue_mode)

@@ -44,7 +44,7 @@ def next_action(application: Application, deadlines: ApplicationDeadlines) -> Ne
     if status == Status.DRAFT:
         if application.service.authority_resolution == AuthorityResolution.NONE:
             code = "keep_yourself"
-        elif application.service.joining_mode == JoiningMode.REDIRECT:
+        elif application.route == JoiningMode.REDIRECT:
             code = "wait_redirected" if application.redirected_at else "continue_elsewhere"
         elif deadlines.warning == DeadlineWarning.CLOSED:
             code = "fill_in_late"

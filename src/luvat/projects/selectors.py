@@ -71,7 +71,6 @@ def company_projects(*, business_id: str, today: date | None = None) -> list[Pro
             "service__lead_time_days",
             "service__lead_time_unit",
             "service__processing_time_days",
-            "service__joining_mode",
         )
         .order_by()
     )
@@ -206,7 +205,7 @@ def project_summary(*, project: Project, today: date | None = None) -> ProjectSu
             lead_days=service.lead_time_days,
             lead_in_working_days=service.lead_time_unit == LeadTimeUnit.WORKING_DAYS,
             processing_days=service.processing_time_days,
-            submission_counts_as_receipt=service.joining_mode == JoiningMode.LIGHT,
+            submission_counts_as_receipt=application.route == JoiningMode.LIGHT,
             today=today,
         )
         changes = (

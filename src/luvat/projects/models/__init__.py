@@ -7,6 +7,7 @@ from luvat.projects.models.applications import (
     StatusEvent,
     Submission,
     SubmissionKind,
+    goes_by,
 )
 from luvat.projects.models.projects import Project, Provenance, SharedDataValue
 
@@ -20,4 +21,5 @@ __all__ = [
     "StatusEvent",
     "Submission",
     "SubmissionKind",
+    "goes_by",
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luvat.audit.appendonly import AppendOnlyModel
+from luvat.catalogue.models import JoiningMode
 from luvat.projects.models.projects import Project
 from luvat.projects.status import Outcome, Status
 
@@ -56,6 +57,12 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     redirected_at = models.DateTimeField(_("sent to the authority's e-service at"), null=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The way the application goes, fixed when it is started: the authority's joining mode for
+    # the service in force then (onboarding may change it for later applications). Empty: the
+    # catalogue's mode of the service.
+    joining_mode = models.CharField(
+        _("joining mode"), max_length=20, choices=JoiningMode.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -73,6 +80,19 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def route(self) -> str:
+        """The joining mode this application goes by (see ``joining_mode``)."""
+        return self.joining_mode or self.service.joining_mode
+
+
+def goes_by(mode: str, prefix: str = "") -> Q:
+    """Applications whose route (:attr:`Application.route`) is ``mode``; ``prefix`` reaches
+    them through a relation (e.g. ``"application__"``)."""
+    return Q(**{f"{prefix}joining_mode": mode}) | Q(
+        **{f"{prefix}joining_mode": "", f"{prefix}service__joining_mode": mode}
+    )
 
 
 class EventSource(models.TextChoices):

@@ -19,7 +19,7 @@ from luvat.catalogue.models import JoiningMode, Service
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode
-from luvat.projects.hooks import statuses_changed
+from luvat.projects.hooks import route_for_new, statuses_changed
 from luvat.projects.models import (
     Application,
     EventSource,
@@ -166,11 +166,15 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
     if live is not None:
         return live
     number = project.applications.count() + 1
+    authority = authority_for(service=service, project=project)
     application = Application.objects.create(
         project=project,
         service=service,
-        authority=authority_for(service=service, project=project),
+        authority=authority,
         reference=f"{project.reference}-{number:02d}",
+        joining_mode=route_for_new(
+            authority.code if authority else "", service.code, service.joining_mode
+        ),
     )
     StatusEvent.objects.create(
         application=application,
@@ -261,7 +265,7 @@ def application_submit(
     existing = application.submissions.filter(kind=SubmissionKind.APPLICATION).first()
     if existing is not None:
         return existing
-    if application.service.joining_mode == JoiningMode.REDIRECT:
+    if application.route == JoiningMode.REDIRECT:
         raise NotAllowedInMode(_("This service is applied for in the authority's own e-service."))
     check_transition(application.status, Status.SUBMITTED)
     check_version(current=application.version, expected=expected_version)
@@ -323,7 +327,7 @@ def application_redirect_record(*, application: Application, actor: Actor) -> st
     carrying the application's reference so the authority can link the case back."""
     application = lock_application(application)
     service = application.service
-    if service.joining_mode != JoiningMode.REDIRECT or not service.redirect_url:
+    if application.route != JoiningMode.REDIRECT or not service.redirect_url:
         raise NotAllowedInMode(_("This service is applied for here, not in another e-service."))
     application.redirected_at = timezone.now()
     application.save(update_fields=["redirected_at"])

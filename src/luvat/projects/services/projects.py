@@ -27,6 +27,7 @@ from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects import vocabulary
 from luvat.projects.errors import InvalidSharedData, StaleVersion
+from luvat.projects.hooks import route_for_new
 from luvat.projects.models import (
     Application,
     Project,
@@ -217,7 +218,12 @@ def _reresolve_draft_authorities(project: Project) -> None:
         authority = authority_for(service=application.service, project=project)
         if authority != application.authority:
             application.authority = authority
-            application.save(update_fields=["authority"])
+            # The new authority's way of joining, as for an application started now.
+            service = application.service
+            application.joining_mode = route_for_new(
+                authority.code if authority else "", service.code, service.joining_mode
+            )
+            application.save(update_fields=["authority", "joining_mode"])
 
 
 @transaction.atomic

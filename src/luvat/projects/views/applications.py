@@ -111,7 +111,7 @@ def application_page(
         "stale": stale,
         "receipts": application_receipts(application),
         "editable": application.status == Status.DRAFT,
-        "is_redirect": service.joining_mode == "redirect",
+        "is_redirect": application.route == "redirect",
     }
     return render(request, "projects/application_form.html", context, status=status)
 

@@ -9,9 +9,12 @@ from django.utils import timezone
 from luvat.catalogue.models import Authority, JoiningMode, Service
 from luvat.integrations.models import OutboxMessage
 from luvat.onboarding import services as onboarding
+from luvat.onboarding.phases import Phase
 from luvat.projects.models import Application, goes_by
 from tests.integrations.conftest import AUTHORITY, submit_new_application
-from tests.onboarding.factories import SYSTEM
+from tests.onboarding.conformance import conformance_run, endpoint
+from tests.onboarding.factories import SYSTEM, joining_with_service
+from tests.projects.factories import BUSINESS_A
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +23,22 @@ def test_applications_keep_the_route_of_the_day_they_were_started(vocab) -> None
     # The catalogue says API; the authority joined the service as a light e-service first.
     first = submit_new_application("Ensimmäinen")
     assert first.route == JoiningMode.API  # no joining record yet: the catalogue holds
-    service = Service.objects.get(pk=first.service_id)
-    joining = onboarding.joining_create(
-        authority=Authority.objects.get(code=AUTHORITY), actor=SYSTEM
+    # The authority pilots it as a light e-service with this company on the pilot list.
+    service_joining = joining_with_service(
+        authority=Authority.objects.get(code=AUTHORITY),
+        service=Service.objects.get(pk=first.service_id),
+        mode=JoiningMode.LIGHT,
+        phase=Phase.PILOT,
     )
-    service_joining = onboarding.service_joining_add(
-        joining=joining, service=service, mode=JoiningMode.LIGHT, actor=SYSTEM
+    onboarding.pilot_company_add(
+        service_joining=service_joining, business_id=BUSINESS_A, company_name="Oy", actor=SYSTEM
     )
     light = submit_new_application("Kevyt")
     assert (light.joining_mode, light.route) == (JoiningMode.LIGHT, JoiningMode.LIGHT)
     assert not OutboxMessage.objects.filter(application=light).exists()
 
+    # The move to API passes the go-live gate with a passing conformance run.
+    conformance_run(AUTHORITY, endpoint(AUTHORITY).url)
     onboarding.service_joining_schedule_mode(
         service_joining=service_joining,
         mode=JoiningMode.API,

@@ -120,3 +120,92 @@ def test_assessment_result_page_shows_the_ordinary_way_to_others(piloted):
     festivaali = Client()
     act_for_company(festivaali, LocalMandateFactory.create().person, FESTIVAALI)
     assert b"Apply the ordinary way" in festivaali.get(url).content
+
+
+def test_a_company_off_the_pilot_list_cannot_add_the_service_by_any_way(piloted):
+    from luvat.projects.errors import NotOffered
+    from luvat.projects.services import application_add, project_create
+    from tests.projects.factories import CUSTOMER_A
+
+    project = project_create(actor=CUSTOMER_A, business_id=FESTIVAALI, name="Ei pilotissa")
+    project.municipality_code = "091"
+    project.save(update_fields=["municipality_code"])
+    with pytest.raises(NotOffered):
+        application_add(project=project, service=piloted.service, actor=CUSTOMER_A)
+    assert not project.applications.exists()
+
+    listed = project_create(actor=CUSTOMER_A, business_id=TERAS, name="Pilotissa")
+    listed.municipality_code = "091"
+    listed.save(update_fields=["municipality_code"])
+    application = application_add(project=listed, service=piloted.service, actor=CUSTOMER_A)
+    assert application.authority is not None and application.authority.code == "HKI-ENV"
+
+
+def test_the_api_refuses_a_piloted_service_with_a_problem(piloted, client):
+    from tests.projects.factories import MunicipalityFactory, vocabulary
+
+    MunicipalityFactory(code="091")
+    vocabulary()
+    act_for_company(client, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
+    created = client.post(
+        "/api/v1/projects/",
+        {"name": "Ei pilotissa", "shared_data": {"site_municipality": "091"}},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    project_id = created.json()["id"]
+    refused = client.post(
+        f"/api/v1/projects/{project_id}/applications",
+        {"service_code": piloted.service.code},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["type"].endswith("/not-offered")
+    assert created.json()["applications"] == []
+
+
+def test_a_project_from_the_assessment_leaves_a_piloted_service_out_for_others(piloted):
+    from luvat.projects.errors import InvalidServiceChoice
+    from luvat.projects.services import project_create_from_assessment
+    from tests.projects.factories import CUSTOMER_A
+
+    package = ServicePackage.objects.create(code="event", name_fi="Tapahtuma")
+    assessment = Assessment.objects.create(
+        package=package,
+        answers={},
+        language="fi",
+        result={**_result(piloted.service.code), "package": {"code": "event", "name": "T"}},
+    )
+    with pytest.raises(InvalidServiceChoice) as refused:
+        project_create_from_assessment(
+            actor=CUSTOMER_A,
+            business_id=FESTIVAALI,
+            assessment=assessment,
+            keep=[piloted.service.code],
+        )
+    assert piloted.service.code in refused.value.errors["service_codes"][0]
+    project = project_create_from_assessment(
+        actor=CUSTOMER_A, business_id=FESTIVAALI, assessment=assessment
+    )
+    assert not project.applications.exists()
+
+
+def test_the_project_page_tells_a_company_off_the_list_to_apply_the_ordinary_way(piloted):
+    from luvat.projects.services import project_create
+    from tests.projects.factories import CUSTOMER_A
+
+    project = project_create(actor=CUSTOMER_A, business_id=FESTIVAALI, name="Ei pilotissa")
+    project.municipality_code = "091"
+    project.save(update_fields=["municipality_code"])
+    festivaali = Client()
+    act_for_company(festivaali, LocalMandateFactory.create().person, FESTIVAALI)
+    response = festivaali.post(
+        f"/en/projects/{project.public_id}/services/",
+        {"service": [piloted.service.code]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert b"with selected companies; apply through the authority&#x27;s own channels" in (
+        response.content
+    )
+    assert not project.applications.exists()

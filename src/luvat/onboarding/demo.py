@@ -172,7 +172,9 @@ def _simple(authority: Authority, items: tuple[tuple[str, str, tuple[Phase, ...]
     services.joining_move(joining=joining, phase=Phase.DECIDED, actor=ACTOR)
     for code, mode, phases in items:
         service = Service.objects.filter(code=code).first()
-        if service is None:
+        if service is None or service.joining_mode != mode:
+            # Not in the catalogue, or joined another way meanwhile (the demo's simulated case
+            # system takes HKI-RESCUE's services by API): the catalogue's mode then holds.
             continue
         service_joining = services.service_joining_add(
             joining=joining, service=service, mode=mode, actor=ACTOR

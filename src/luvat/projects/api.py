@@ -246,7 +246,10 @@ def add_application(
             detail="Unknown service code.",
             errors=[{"field": "service_code", "messages": [payload.service_code]}],
         )
-    application = application_add(project=project, service=service, actor=_actor(request))
+    try:
+        application = application_add(project=project, service=service, actor=_actor(request))
+    except PROBLEMS as error:
+        raise problem_from(error) from None
     document = project_document(project)
     [row] = [a for a in document["applications"] if a["id"] == str(application.public_id)]
     return 201, row

@@ -11,6 +11,7 @@ from luvat.projects.errors import (
     InvalidServiceChoice,
     InvalidSharedData,
     NotAllowedInMode,
+    NotOffered,
     StaleVersion,
 )
 from luvat.projects.exports import application_document
@@ -58,6 +59,8 @@ def problem_from(error: Exception) -> ApiProblem:
             detail=str(error),
             current_status=error.current,
         )
+    if isinstance(error, NotOffered):
+        return ApiProblem(status=409, slug="not-offered", detail=str(error))
     if isinstance(error, NotAllowedInMode):
         return ApiProblem(status=409, slug="wrong-joining-mode", detail=str(error))
     if isinstance(error, AttachmentRejected):

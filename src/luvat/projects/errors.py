@@ -11,6 +11,7 @@ __all__ = [
     "InvalidSharedData",
     "InvalidTransition",
     "NotAllowedInMode",
+    "NotOffered",
     "StaleVersion",
 ]
 
@@ -55,3 +56,8 @@ class AttachmentRejected(Exception):
 
 class NotAllowedInMode(Exception):
     """The action does not fit the service's joining mode (e.g. submitting a redirect service)."""
+
+
+class NotOffered(NotAllowedInMode):
+    """The authority pilots the service with selected companies only: others apply the ordinary
+    way (the authority's own channels)."""

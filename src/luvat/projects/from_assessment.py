@@ -27,6 +27,7 @@ class Suggestion:
     name: str
     tier: str
     authority_name: str
+    authority_code: str
     latest_submission_date: str | None
     late: bool
     joining_mode: str
@@ -45,6 +46,7 @@ def suggestions(result: dict[str, Any]) -> list[Suggestion]:
                     name=str(service.get("name", "")),
                     tier=tier,
                     authority_name=str(authority.get("name", "")),
+                    authority_code=str(authority.get("code", "")),
                     latest_submission_date=item.get("latest_submission_date"),
                     late=bool(item.get("late")),
                     joining_mode=str(service.get("joining_mode", "")),

@@ -46,3 +46,20 @@ def route_for_new(authority_code: str, service_code: str, catalogue_mode: str) -
     if not _route_resolver or not authority_code:
         return catalogue_mode
     return _route_resolver[0](authority_code, service_code, catalogue_mode)
+
+
+# (authority code, service code, business id) -> whether the service layer offers it to them.
+OfferRule = Callable[[str, str, str], bool]
+_offer_rule: list[OfferRule] = []
+
+
+def register_offer_rule(rule: OfferRule) -> None:
+    """Decide which companies may apply for an authority's service here (onboarding's pilot:
+    only listed companies); without one, every service is offered to everyone."""
+    _offer_rule[:] = [rule]
+
+
+def offered(authority_code: str, service_code: str, business_id: str) -> bool:
+    if not _offer_rule or not authority_code:
+        return True
+    return _offer_rule[0](authority_code, service_code, business_id)

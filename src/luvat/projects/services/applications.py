@@ -18,8 +18,8 @@ from luvat.audit.services import Audited, audit_record, audit_record_many
 from luvat.catalogue.models import JoiningMode, Service
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
-from luvat.projects.errors import IncompleteApplication, NotAllowedInMode
-from luvat.projects.hooks import route_for_new, statuses_changed
+from luvat.projects.errors import IncompleteApplication, NotAllowedInMode, NotOffered
+from luvat.projects.hooks import offered, route_for_new, statuses_changed
 from luvat.projects.models import (
     Application,
     EventSource,
@@ -167,6 +167,14 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
         return live
     number = project.applications.count() + 1
     authority = authority_for(service=service, project=project)
+    if authority is not None and not offered(authority.code, service.code, project.business_id):
+        raise NotOffered(
+            _(
+                "%(authority)s is piloting “%(service)s” with selected companies; apply through "
+                "the authority's own channels."
+            )
+            % {"authority": authority.name, "service": service.name}
+        )
     application = Application.objects.create(
         project=project,
         service=service,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from luvat.assessment.models import Assessment
 from luvat.audit.actors import Actor
 from luvat.catalogue.models import Service
-from luvat.projects.errors import InvalidServiceChoice
+from luvat.projects.errors import InvalidServiceChoice, NotOffered
 from luvat.projects.from_assessment import shared_data_from_answers, suggestions
+from luvat.projects.hooks import offered
 from luvat.projects.models import Project, Provenance
 from luvat.projects.services.projects import project_create, shared_data_set
 
@@ -25,16 +26,34 @@ def project_from_assessment_existing(*, business_id: str, assessment: Assessment
     ).first()
 
 
-def _chosen_services(assessment: Assessment, keep: Collection[str] | None) -> list[Service]:
-    suggested = [s.code for s in suggestions(assessment.result)]
-    chosen = list(suggested) if keep is None else [c for c in suggested if c in set(keep)]
+def _chosen_services(
+    assessment: Assessment, keep: Collection[str] | None, business_id: str
+) -> list[Service]:
+    """The kept suggestions (all when ``keep`` is None, leaving out those the authority offers
+    only to its pilot companies, as the result told the company)."""
+    suggested = suggestions(assessment.result)
+    withheld = {s.code for s in suggested if not offered(s.authority_code, s.code, business_id)}
+    codes = [s.code for s in suggested]
+    if keep is None:
+        chosen = [code for code in codes if code not in withheld]
+    else:
+        chosen = [code for code in codes if code in set(keep)]
     errors: list[str] = []
     if keep is not None:
-        not_suggested = sorted(set(keep) - set(suggested))
+        not_suggested = sorted(set(keep) - set(codes))
         if not_suggested:
             errors.append(
                 _("The assessment did not suggest these services: %(codes)s.")
                 % {"codes": ", ".join(not_suggested)}
+            )
+        piloted = sorted(withheld & set(keep))
+        if piloted:
+            errors.append(
+                _(
+                    "These services are offered here only to the authority's pilot companies; "
+                    "apply through the authority's own channels: %(codes)s."
+                )
+                % {"codes": ", ".join(piloted)}
             )
     services = {s.code: s for s in Service.objects.filter(code__in=chosen, active=True)}
     gone = [code for code in chosen if code not in services]
@@ -70,7 +89,7 @@ def project_create_from_assessment(
     existing = project_from_assessment_existing(business_id=business_id, assessment=assessment)
     if existing is not None:
         return existing
-    services = _chosen_services(assessment, keep)
+    services = _chosen_services(assessment, keep, business_id)
     package_name = str((assessment.result.get("package") or {}).get("name", ""))
     try:
         with transaction.atomic():
@@ -89,6 +108,9 @@ def project_create_from_assessment(
             )
             if shared_data:
                 shared_data_set(project=project, values=shared_data, actor=actor)
+    except NotOffered as refused:
+        # The site's authority differs from the assessment's and pilots the service.
+        raise InvalidServiceChoice({"service_codes": [str(refused)]}) from None
     except IntegrityError:
         # Two requests raced past the check above; the unique constraint let one through.
         existing = project_from_assessment_existing(business_id=business_id, assessment=assessment)

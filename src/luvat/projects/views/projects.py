@@ -15,7 +15,7 @@ from luvat.catalogue.models import Service
 from luvat.identity.policy import require_actor
 from luvat.identity.sessions import acting
 from luvat.projects.access import company_projects_read, project_for
-from luvat.projects.errors import InvalidSharedData, StaleVersion
+from luvat.projects.errors import InvalidSharedData, NotOffered, StaleVersion
 from luvat.projects.exports import project_export
 from luvat.projects.pdf import summary_pdf
 from luvat.projects.selectors import company_projects, project_summary, vocabulary_fields
@@ -157,9 +157,14 @@ def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project = project_for(actor, project_id, purpose="projects:services", write=writing)
     if writing:
         codes = request.POST.getlist("service")
+        added = 0
         for service in Service.objects.filter(code__in=codes, active=True):
-            application_add(project=project, service=service, actor=actor)
-        if codes:
+            try:
+                application_add(project=project, service=service, actor=actor)
+                added += 1
+            except NotOffered as refused:
+                messages.error(request, str(refused))
+        if added:
             messages.success(request, _("The applications were added to the project."))
         return redirect("projects:detail", project_id=project.public_id)
     have = set(

@@ -10,7 +10,7 @@ import uuid
 import pika
 import pytest
 
-from luvat.integrations.consumer import IncomingMessage, StatusConsumer, Verdict
+from luvat.integrations.consumer import IncomingMessage, StatusConsumer, Verdict, one_at_a_time
 from luvat.integrations.policy import Outcome
 from luvat.integrations.signing import verify
 from luvat.integrations.simulator import AuthoritySimulator, SimulatorConfig
@@ -92,7 +92,7 @@ def test_simulator_consumes_and_reports_back_on_the_status_queue(amqp_url, autho
         received.append(message)
         return Verdict.ACK
 
-    consumer = StatusConsumer(amqp_url, handle)
+    consumer = StatusConsumer(amqp_url, one_at_a_time(handle))
     try:
         assert receiver.ready.wait(10)
         transport = AmqpTransport()

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.integrations.consumer import IncomingMessage, StatusConsumer, Verdict
+from luvat.integrations.consumer import IncomingMessage, StatusConsumer, Verdict, one_at_a_time
 from luvat.integrations.documents import encode
 from luvat.integrations.inbound import StatusEventIn
 from luvat.integrations.models import ConformanceRun
@@ -223,7 +223,7 @@ class Kit:
         o = self.options
         server: ThreadingHTTPServer | None = None
         if o.transport == "amqp":
-            self.consumer = StatusConsumer(o.endpoint_url, self.on_amqp_event)
+            self.consumer = StatusConsumer(o.endpoint_url, one_at_a_time(self.on_amqp_event))
             events_base = o.events_public_url or settings.LUVAT_PUBLIC_URL
         else:
             server = _events_server(self.inbox, o.events_host)

@@ -1,16 +1,16 @@
 """Consuming status events that authority systems send back over AMQP.
 
-Events arrive on the durable queue ``luvat.status-events``. Each is handed to a
-handler that answers ACK (done, or a duplicate), REJECT (malformed, unsigned,
-refused: dead-lettered to ``luvat.status-events.dead`` for an administrator) or
-REQUEUE (a temporary failure on our side, e.g. the database is away). A message
-is acknowledged only after the handler's transaction committed, so a crash
-redelivers it, and the handler's idempotency on the event id makes that harmless.
+Events arrive on the durable queue ``luvat.status-events``. They are taken in batches and
+handed to a handler that answers, for each, ACK (done, or a duplicate), REJECT (malformed,
+unsigned, refused: dead-lettered to ``luvat.status-events.dead`` for an administrator) or
+REQUEUE (a temporary failure on our side, e.g. the database is away). A message is
+acknowledged only after the handler's transaction committed, so a crash redelivers it, and
+the handler's idempotency on the event id makes that harmless.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -43,6 +43,22 @@ class IncomingMessage:
 
 
 StatusHandler = Callable[[IncomingMessage], Verdict]
+BatchHandler = Callable[[Sequence[IncomingMessage]], list[Verdict]]
+
+
+def one_at_a_time(handler: StatusHandler) -> BatchHandler:
+    """A batch handler calling ``handler`` for each message; after a REQUEUE the rest of the
+    batch is requeued untouched."""
+
+    def handle(messages: Sequence[IncomingMessage]) -> list[Verdict]:
+        verdicts: list[Verdict] = []
+        for message in messages:
+            verdicts.append(handler(message))
+            if verdicts[-1] is Verdict.REQUEUE:
+                break
+        return verdicts + [Verdict.REQUEUE] * (len(messages) - len(verdicts))
+
+    return handle
 
 
 def _headers(properties: Any) -> dict[str, str]:
@@ -56,10 +72,18 @@ def _headers(properties: Any) -> dict[str, str]:
 class StatusConsumer:
     """Drains the status queue in bounded batches; keeps its connection between batches."""
 
-    def __init__(self, url: str, handler: StatusHandler, *, queue: str = STATUS_QUEUE) -> None:
+    def __init__(
+        self,
+        url: str,
+        handler: BatchHandler,
+        *,
+        queue: str = STATUS_QUEUE,
+        batch_size: int = 100,
+    ) -> None:
         self.url = url
         self.handler = handler
         self.queue = queue
+        self.batch_size = batch_size
         self._connection: pika.BlockingConnection | None = None
         self._channel: Any = None
 
@@ -70,34 +94,46 @@ class StatusConsumer:
         self._connection = pika.BlockingConnection(connection_parameters(self.url))
         channel = self._connection.channel()
         declare_status_topology(channel)
-        channel.basic_qos(prefetch_count=100)
+        channel.basic_qos(prefetch_count=self.batch_size)
         self._channel = channel
         return channel
 
+    def _take(self, channel: Any, count: int) -> list[tuple[int, IncomingMessage]]:
+        taken: list[tuple[int, IncomingMessage]] = []
+        while len(taken) < count:
+            method, properties, body = channel.basic_get(queue=self.queue, auto_ack=False)
+            if method is None:
+                break
+            message = IncomingMessage(
+                body=body,
+                message_id=str(getattr(properties, "message_id", "") or ""),
+                headers=_headers(properties),
+                redelivered=bool(method.redelivered),
+            )
+            taken.append((method.delivery_tag, message))
+        return taken
+
     def drain(self, *, max_messages: int = 500) -> int:
-        """Handle up to ``max_messages`` waiting events; return how many were handled."""
+        """Handle up to ``max_messages`` waiting events, a batch at a time; return how many
+        were acknowledged or rejected."""
         handled = 0
         try:
             channel = self._open()
             while handled < max_messages:
-                method, properties, body = channel.basic_get(queue=self.queue, auto_ack=False)
-                if method is None:
+                batch = self._take(channel, min(self.batch_size, max_messages - handled))
+                if not batch:
                     break
-                message = IncomingMessage(
-                    body=body,
-                    message_id=str(getattr(properties, "message_id", "") or ""),
-                    headers=_headers(properties),
-                    redelivered=bool(method.redelivered),
-                )
-                verdict = self.handler(message)
-                if verdict is Verdict.ACK:
-                    channel.basic_ack(delivery_tag=method.delivery_tag)
-                elif verdict is Verdict.REJECT:
-                    channel.basic_nack(delivery_tag=method.delivery_tag, requeue=False)
-                else:
-                    channel.basic_nack(delivery_tag=method.delivery_tag, requeue=True)
+                verdicts = self.handler([message for _tag, message in batch])
+                for (tag, _message), verdict in zip(batch, verdicts, strict=True):
+                    if verdict is Verdict.ACK:
+                        channel.basic_ack(delivery_tag=tag)
+                    elif verdict is Verdict.REJECT:
+                        channel.basic_nack(delivery_tag=tag, requeue=False)
+                    else:
+                        channel.basic_nack(delivery_tag=tag, requeue=True)
+                handled += sum(1 for verdict in verdicts if verdict is not Verdict.REQUEUE)
+                if Verdict.REQUEUE in verdicts or len(batch) < self.batch_size:
                     break
-                handled += 1
         except (AMQPError, OSError):
             log.warning("amqp.status_consumer_failed", exc_info=True)
             self.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 
 import structlog
 from django.conf import settings
@@ -15,14 +17,10 @@ from luvat.audit.actors import Actor, ActorKind
 from luvat.audit.services import audit_record
 from luvat.integrations.consumer import IncomingMessage, StatusConsumer, Verdict
 from luvat.integrations.delivery import deliver_outbox
-from luvat.integrations.inbound import (
-    EventIdReused,
-    StatusConflict,
-    StatusEventIn,
-    status_event_receive,
-)
-from luvat.integrations.selectors import application_for_authority_system, authority_secrets
+from luvat.integrations.inbound import EventRefusal, StatusEventIn, status_events_receive
+from luvat.integrations.selectors import applications_for_authority_system, authority_secrets
 from luvat.integrations.signing import SIGNATURE_HEADER, SignatureError, verify
+from luvat.projects.models import Application
 
 log = structlog.get_logger(__name__)
 _consumer: StatusConsumer | None = None
@@ -43,8 +41,17 @@ def _refused(authority_code: str, reason: str, message: IncomingMessage) -> Verd
     return Verdict.REJECT
 
 
-def handle_status_message(message: IncomingMessage) -> Verdict:
-    """One status event from the AMQP status queue: verify, apply, and say what to do with it."""
+def _amqp_actor(authority_code: str) -> Actor:
+    return Actor(
+        kind=ActorKind.AUTHORITY_SYSTEM,
+        ref=f"amqp:{authority_code}",
+        label=f"{authority_code} (AMQP)",
+        on_behalf_of=authority_code,
+    )
+
+
+def _checked(message: IncomingMessage) -> Verdict | tuple[str, StatusEventIn, uuid.UUID]:
+    """A REJECT for a message that is not a signed, well-formed event; else its parts."""
     authority_code = message.headers.get("authority", "")
     secrets = authority_secrets(authority_code) if authority_code else []
     if not secrets:
@@ -58,25 +65,47 @@ def handle_status_message(message: IncomingMessage) -> Verdict:
         application_id = uuid.UUID(event.application_id or "")
     except (ValueError, ValidationError) as exc:
         return _refused(authority_code, f"malformed: {str(exc)[:300]}", message)
-    application = application_for_authority_system(application_id)
-    if application is None:
-        return _refused(authority_code, "unknown-application", message)
-    if application.authority is None or application.authority.code != authority_code:
-        return _refused(authority_code, "other-authority", message)
-    actor = Actor(
-        kind=ActorKind.AUTHORITY_SYSTEM,
-        ref=f"amqp:{authority_code}",
-        label=f"{authority_code} (AMQP)",
-        on_behalf_of=authority_code,
-    )
+    return authority_code, event, application_id
+
+
+def handle_status_messages(messages: Sequence[IncomingMessage]) -> list[Verdict]:
+    """Status events from the AMQP status queue: verify each, apply the good ones of each
+    authority as one batch (as the HTTP batch endpoint does), and say what to do with each."""
+    verdicts: list[Verdict | None] = [None] * len(messages)
+    checked: list[tuple[int, str, StatusEventIn, uuid.UUID]] = []
     try:
-        status_event_receive(application=application, event=event, actor=actor, transport="amqp")
-    except (StatusConflict, EventIdReused) as exc:
-        return _refused(authority_code, f"conflict: {exc}", message)
+        for index, message in enumerate(messages):
+            result = _checked(message)
+            if isinstance(result, Verdict):
+                verdicts[index] = result
+            else:
+                checked.append((index, *result))
+        found = applications_for_authority_system({item[3] for item in checked})
+        by_authority: dict[str, list[tuple[int, Application, StatusEventIn]]] = defaultdict(list)
+        for index, authority_code, event, application_id in checked:
+            application = found.get(application_id)
+            if application is None:
+                verdicts[index] = _refused(authority_code, "unknown-application", messages[index])
+            elif application.authority is None or application.authority.code != authority_code:
+                verdicts[index] = _refused(authority_code, "other-authority", messages[index])
+            else:
+                by_authority[authority_code].append((index, application, event))
+        for authority_code, items in by_authority.items():
+            answers = status_events_receive(
+                events=[(application, event) for _index, application, event in items],
+                actor=_amqp_actor(authority_code),
+                transport="amqp",
+            )
+            for (index, _application, _event), answer in zip(items, answers, strict=True):
+                if isinstance(answer, EventRefusal):
+                    reason = f"conflict: {answer.detail}"
+                    verdicts[index] = _refused(authority_code, reason, messages[index])
+                else:
+                    verdicts[index] = Verdict.ACK
     except DatabaseError:
+        # Whatever is not settled yet comes back later (applied ones are then duplicates).
         log.exception("amqp.status_event_database_error")
-        return Verdict.REQUEUE
-    return Verdict.ACK
+    return [Verdict.REQUEUE if verdict is None else verdict for verdict in verdicts]
 
 
 def consume_status_events() -> int:
@@ -85,7 +114,7 @@ def consume_status_events() -> int:
     if not settings.LUVAT_AMQP_URL:
         return 0
     if _consumer is None:
-        _consumer = StatusConsumer(settings.LUVAT_AMQP_URL, handle_status_message)
+        _consumer = StatusConsumer(settings.LUVAT_AMQP_URL, handle_status_messages)
     return _consumer.drain(max_messages=500)
 
 

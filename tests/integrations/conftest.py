@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import cast
 
 import pytest
@@ -74,6 +75,12 @@ def submit_new_application(name: str = "Kesäfestivaali") -> Application:
     application_submit(application=application, actor=CUSTOMER_A)
     application.refresh_from_db()
     return application
+
+
+@pytest.fixture
+def amqp_url() -> str:
+    """The broker of tests marked ``amqp`` (the marker skips or fails them without it)."""
+    return os.environ["LUVAT_AMQP_URL"]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ broker's ack, nack or return, and a dropped connection retried and reopened."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 import uuid
 from datetime import timedelta
@@ -26,11 +25,6 @@ from tests.integrations.test_amqp_transport import amqp_endpoint
 from tests.integrations.test_http_transport import envelope
 
 pytestmark = pytest.mark.amqp
-
-
-@pytest.fixture
-def amqp_url() -> str:
-    return os.environ["LUVAT_AMQP_URL"]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ batch, the bad ones rejected one by one, every message settled once."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from typing import Any
@@ -27,9 +26,9 @@ SECRET = "amqp-status-secret-0123456789abcdefgh"
 
 
 @pytest.fixture
-def queue():
+def queue(amqp_url):
     """A private queue, so parallel test runs never take each other's messages."""
-    url = os.environ["LUVAT_AMQP_URL"]
+    url = amqp_url
     name = f"luvat.test-status-{uuid.uuid4().hex[:10]}"
     connection = pika.BlockingConnection(pika.URLParameters(url))
     channel = connection.channel()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 
@@ -20,11 +19,6 @@ from luvat.integrations.transports.base import EndpointConfig
 from tests.integrations.test_http_transport import SECRET, envelope
 
 pytestmark = pytest.mark.amqp
-
-
-@pytest.fixture
-def amqp_url() -> str:
-    return os.environ["LUVAT_AMQP_URL"]
 
 
 @pytest.fixture

@@ -124,19 +124,15 @@ def test_assessment_result_page_shows_the_ordinary_way_to_others(piloted):
 
 def test_a_company_off_the_pilot_list_cannot_add_the_service_by_any_way(piloted):
     from luvat.projects.errors import NotOffered
-    from luvat.projects.services import application_add, project_create
+    from luvat.projects.services import application_add
     from tests.projects.factories import CUSTOMER_A
 
-    project = project_create(actor=CUSTOMER_A, business_id=FESTIVAALI, name="Ei pilotissa")
-    project.municipality_code = "091"
-    project.save(update_fields=["municipality_code"])
+    project = helsinki_project(FESTIVAALI)
     with pytest.raises(NotOffered):
         application_add(project=project, service=piloted.service, actor=CUSTOMER_A)
     assert not project.applications.exists()
 
-    listed = project_create(actor=CUSTOMER_A, business_id=TERAS, name="Pilotissa")
-    listed.municipality_code = "091"
-    listed.save(update_fields=["municipality_code"])
+    listed = helsinki_project(TERAS)
     application = application_add(project=listed, service=piloted.service, actor=CUSTOMER_A)
     assert application.authority is not None and application.authority.code == "HKI-ENV"
 
@@ -191,12 +187,8 @@ def test_a_project_from_the_assessment_leaves_a_piloted_service_out_for_others(p
 
 
 def test_the_project_page_tells_a_company_off_the_list_to_apply_the_ordinary_way(piloted):
-    from luvat.projects.services import project_create
-    from tests.projects.factories import CUSTOMER_A
 
-    project = project_create(actor=CUSTOMER_A, business_id=FESTIVAALI, name="Ei pilotissa")
-    project.municipality_code = "091"
-    project.save(update_fields=["municipality_code"])
+    project = helsinki_project(FESTIVAALI)
     festivaali = Client()
     act_for_company(festivaali, LocalMandateFactory.create().person, FESTIVAALI)
     response = festivaali.post(
@@ -209,3 +201,14 @@ def test_the_project_page_tells_a_company_off_the_list_to_apply_the_ordinary_way
         response.content
     )
     assert not project.applications.exists()
+
+
+def helsinki_project(business_id: str):
+    """A company's project on a Helsinki site (where HKI-ENV handles the piloted service)."""
+    from luvat.projects.services import project_create
+    from tests.projects.factories import CUSTOMER_A
+
+    project = project_create(actor=CUSTOMER_A, business_id=business_id, name="Hanke")
+    project.municipality_code = "091"
+    project.save(update_fields=["municipality_code"])
+    return project

@@ -29,6 +29,7 @@ from tests.integrations.factories import make_endpoint
 from tests.projects.factories import AuthorityFactory
 
 pytestmark = pytest.mark.django_db
+STEPS = ("received", "in_processing", "decision")
 SECRET = "batch-secret-of-the-police-0123456789abc"
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 DETAILS: dict[str, dict[str, Any]] = {
@@ -203,7 +204,6 @@ def test_a_batch_takes_a_fixed_number_of_statements(client, submitted, key) -> N
         assert response.json()["recorded"] == len(events)
         return len(captured.captured_queries)
 
-    STEPS = ("received", "in_processing", "decision")
     # (Large batches split into chunks only where the database limits statement parameters.)
     statements(1)  # the first request also reads the API key and signing secrets
     assert statements(3) == statements(10)
@@ -288,3 +288,17 @@ def test_a_reported_decision_is_recorded_with_a_link_to_its_document(
         f"/fi/projects/{submitted.project.public_id}/applications/{submitted.public_id}/"
     ).content.decode()
     assert f'href="{document["url"]}"' in page
+
+
+def test_the_largest_batch_is_applied_whole(client, submitted, key) -> None:
+    applications = copies(submitted, 250)
+    events = [event(a, kind, n) for a in applications for n, kind in enumerate(STEPS[:2])]
+    assert len(events) == 500
+    body = post_batch(client, events, key).json()
+    assert (body["recorded"], body["refused"]) == (500, 0)
+    assert (
+        Application.objects.filter(
+            pk__in=[a.pk for a in applications], status=Status.IN_PROCESSING
+        ).count()
+        == 250
+    )

@@ -49,3 +49,17 @@ def test_demo_has_two_companies_three_authorities_and_an_administrator():
     assert ApiKey.objects.count() == 3
     call_command("load_demo")
     assert Person.objects.filter(demo_key__isnull=False).count() == 10
+
+
+def test_the_identity_digest_survives_a_rotated_session_key_when_it_has_its_own(settings):
+    from luvat.identity.services import national_id_digest
+
+    settings.LUVAT_IDENTITY_KEY = ""
+    settings.SECRET_KEY = "a" * 60
+    tied = national_id_digest("010280-952L")
+    settings.SECRET_KEY = "b" * 60
+    assert national_id_digest("010280-952L") != tied  # without its own key, rotation cuts
+    settings.LUVAT_IDENTITY_KEY = "identity-key-" + "c" * 50
+    own = national_id_digest("010280-952l ")
+    settings.SECRET_KEY = "d" * 60
+    assert national_id_digest("010280-952L") == own

@@ -91,6 +91,15 @@ VARIABLES: tuple[Variable, ...] = (
         group="Database and messaging",
     ),
     Variable(
+        "LUVAT_IDENTITY_KEY",
+        "Key of the digest by which a person's identity code is recognised again (the code "
+        "itself is never stored). Empty uses `LUVAT_SECRET_KEY`; set it separately, and never "
+        "change it, so that rotating the session key does not cut people off from their "
+        "mandates and official roles.",
+        default="",
+        kind="secret",
+    ),
+    Variable(
         "LUVAT_SECRETS_KEY",
         "Key that encrypts secrets stored in the database (the signing secrets shared with "
         "authority systems). Empty derives it from `LUVAT_SECRET_KEY`; set it separately so "

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -33,9 +34,13 @@ API_KEY_PREFIX = "luvat"
 
 
 def national_id_digest(national_id: str) -> str:
-    """A keyed digest that recognises the same identity code again without storing it."""
+    """A keyed digest that recognises the same identity code again without storing it (keyed
+    with ``LUVAT_IDENTITY_KEY``, or the session key when that is empty)."""
     return salted_hmac(
-        "luvat.identity.national-id", national_id.strip().upper(), algorithm="sha256"
+        "luvat.identity.national-id",
+        national_id.strip().upper(),
+        secret=settings.LUVAT_IDENTITY_KEY or settings.SECRET_KEY,
+        algorithm="sha256",
     ).hexdigest()
 
 
@@ -100,8 +105,6 @@ def person_login(*, identity: VerifiedIdentity) -> Person:
 
 
 def _sync_virtu_roles(*, person: Person, entitlements: tuple[str, ...]) -> None:
-    from django.conf import settings
-
     prefix = settings.LUVAT_VIRTU_ENTITLEMENT_PREFIX
     granted: dict[str, bool] = {}
     for value in entitlements:
@@ -138,8 +141,6 @@ def session_register(*, user: User, session_key: str, method: str) -> UserSessio
 def sessions_end_all(*, user: User, actor: Actor) -> int:
     """End every open session of ``user`` (log out everywhere). Returns how many were ended."""
     from importlib import import_module
-
-    from django.conf import settings
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))

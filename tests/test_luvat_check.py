@@ -48,7 +48,7 @@ def test_production_refuses_debug_demo_and_missing_database(tmp_path):
         LUVAT_DEMO="true",
     )
     assert result.returncode != 0
-    for code in ("luvat.E003", "luvat.E004", "luvat.E005", "luvat.E006"):
+    for code in ("luvat.E003", "luvat.E004", "luvat.E005", "luvat.E006", "luvat.W002"):
         assert code in result.stderr
 
 
@@ -76,11 +76,13 @@ def test_production_with_sound_settings_passes(tmp_path):
         tmp_path=tmp_path,
         LUVAT_ENV="production",
         LUVAT_SECRET_KEY=GOOD_SECRET,
+        LUVAT_IDENTITY_KEY=GOOD_SECRET,
         DATABASE_URL="postgres://luvat@127.0.0.1:1/luvat",
         LUVAT_ALLOWED_HOSTS="luvat.example",
         **production_identity_settings(tmp_path),
     )
     assert result.returncode == 0, result.stderr
+    assert "luvat.W002" not in result.stderr
 
 
 def test_development_defaults_pass(tmp_path):

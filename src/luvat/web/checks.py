@@ -66,4 +66,15 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         problems.append(
             Error("LUVAT_ALLOWED_HOSTS is empty: set the public host name(s).", id="luvat.E006")
         )
+    if not settings.LUVAT_IDENTITY_KEY:
+        problems.append(
+            Warning(
+                "LUVAT_IDENTITY_KEY is not set: people are recognised by a digest keyed with "
+                "LUVAT_SECRET_KEY, so rotating that key would cut them off from their mandates "
+                "and roles.",
+                hint="Set LUVAT_IDENTITY_KEY once to the current LUVAT_SECRET_KEY value, then "
+                "rotate LUVAT_SECRET_KEY freely.",
+                id="luvat.W002",
+            )
+        )
     return problems

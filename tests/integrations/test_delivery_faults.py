@@ -46,7 +46,10 @@ def start_worker() -> subprocess.Popen[bytes]:
         "DATABASE_URL": database_url(),
         "LUVAT_AMQP_URL": "",
         "LUVAT_WORKER_POLL_SECONDS": "0.05",
-        "LUVAT_DELIVERY_LEASE_SECONDS": "2",
+        # Small parallel sends to a slowish receiver: a batch of 100 takes ~4 s (inside the
+        # lease), so the 1,000 deliveries outlast every planned kill on a fast machine too.
+        "LUVAT_DELIVERY_CONCURRENCY": "4",
+        "LUVAT_DELIVERY_LEASE_SECONDS": "6",
         "LUVAT_DELIVERY_BACKOFF_SECONDS": "0.05",
         "LUVAT_DELIVERY_BACKOFF_CAP_SECONDS": "0.5",
         "LUVAT_DELIVERY_MAX_ATTEMPTS": "1000",
@@ -68,7 +71,7 @@ def test_exactly_once_effect_for_1000_applications_with_workers_killed(vocab) ->
     template = submit_new_application()
     bulk_submitted(template, 999)
     rng = random.Random(20261129)
-    config = SimulatorConfig(AUTHORITY, secret=SECRET, fail_rate=0.05)
+    config = SimulatorConfig(AUTHORITY, secret=SECRET, fail_rate=0.05, slow_seconds=0.15)
     with running_simulator(config) as (simulator, url):
         make_endpoint(authority_code=AUTHORITY, url=url, signing_secret=SECRET)
         workers = [(start_worker(), time.monotonic()) for _ in range(3)]

@@ -212,3 +212,24 @@ def helsinki_project(business_id: str):
     project.municipality_code = "091"
     project.save(update_fields=["municipality_code"])
     return project
+
+
+def test_the_project_from_assessment_page_shows_a_piloted_service_as_not_to_keep(piloted):
+    package = ServicePackage.objects.create(code="event", name_fi="Tapahtuma")
+    assessment = Assessment.objects.create(
+        package=package,
+        answers={},
+        language="fi",
+        result={**_result(piloted.service.code), "package": {"code": "event", "name": "T"}},
+    )
+    url = f"/en/projects/from-assessment/{assessment.public_id}/"
+    festivaali = Client()
+    act_for_company(festivaali, LocalMandateFactory.create().person, FESTIVAALI)
+    page = festivaali.get(url).content.decode()
+    code = piloted.service.code
+    assert f'id="service-{code}" disabled aria-describedby="pilot-{code}"' in page
+    assert "piloting this service with selected companies" in page
+    teras = Client()
+    act_for_company(teras, LocalMandateFactory.create(business_id=TERAS).person, TERAS)
+    listed = teras.get(url).content.decode()
+    assert f'id="service-{code}" checked>' in listed

@@ -17,6 +17,7 @@ from luvat.catalogue.models import VocabularyField
 from luvat.identity.sessions import acting
 from luvat.projects.errors import InvalidServiceChoice
 from luvat.projects.from_assessment import shared_data_from_answers, suggestions
+from luvat.projects.hooks import offered
 from luvat.projects.services import project_create_from_assessment
 from luvat.projects.services.from_assessment import project_from_assessment_existing
 from luvat.projects.views.projects import customer_write
@@ -32,7 +33,10 @@ def _page(
 ) -> HttpResponse:
     result = assessment.result
     items = suggestions(result)
-    kept = set(posted["keep"]) if posted else {s.code for s in items}
+    business_id = request.actor.on_behalf_of  # type: ignore[attr-defined]
+    # Services the authority pilots with other companies: shown, but not to be kept here.
+    withheld = {s.code for s in items if not offered(s.authority_code, s.code, business_id)}
+    kept = (set(posted["keep"]) if posted else {s.code for s in items}) - withheld
     carried = shared_data_from_answers(assessment)
     labels = {f.code: f.label for f in VocabularyField.objects.filter(code__in=list(carried))}
     context = {
@@ -43,6 +47,7 @@ def _page(
             ("possibly", _("Possibly needed"), [s for s in items if s.tier == "possibly"]),
         ],
         "kept": kept,
+        "withheld": withheld,
         "carried": [(labels.get(code, code), value) for code, value in carried.items()],
         "name": posted["name"] if posted else (result.get("package") or {}).get("name", ""),
         "description": posted["description"] if posted else "",

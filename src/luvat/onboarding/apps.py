@@ -9,22 +9,16 @@ class OnboardingConfig(AppConfig):
 
     def ready(self) -> None:
         from luvat.onboarding.demo import load_demo_joinings
-        from luvat.onboarding.routes import joining_mode_for, service_offered_to
-        from luvat.projects.hooks import register_offer_rule, register_route_resolver
+        from luvat.onboarding.routes import service_offered_to
+        from luvat.projects.hooks import JoiningTerms, register_joining_rule
         from luvat.web.demo import register_demo_loader
 
         register_demo_loader("onboarding", load_demo_joinings, order=80)
-        register_route_resolver(
-            lambda authority_code, service_code, catalogue_mode: joining_mode_for(
-                authority_code=authority_code, service_code=service_code, default=catalogue_mode
+
+        def terms(authority_code: str, service_code: str, business_id: str) -> JoiningTerms:
+            offering = service_offered_to(
+                authority_code=authority_code, service_code=service_code, business_id=business_id
             )
-        )
-        register_offer_rule(
-            lambda authority_code, service_code, business_id: (
-                service_offered_to(
-                    authority_code=authority_code,
-                    service_code=service_code,
-                    business_id=business_id,
-                ).offered
-            )
-        )
+            return JoiningTerms(offered=offering.offered, mode=offering.mode)
+
+        register_joining_rule(terms)

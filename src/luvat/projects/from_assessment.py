@@ -12,6 +12,7 @@ import structlog
 from luvat.assessment.models import Assessment
 from luvat.assessment.questionnaire import compiled_package
 from luvat.catalogue.models import VocabularyField
+from luvat.projects.hooks import joining_terms
 from luvat.projects.values import clean_value, is_empty
 
 log = structlog.get_logger(__name__)
@@ -53,6 +54,14 @@ def suggestions(result: dict[str, Any]) -> list[Suggestion]:
                 )
             )
     return [s for s in found if s.code]
+
+
+def withheld(items: list[Suggestion], business_id: str) -> set[str]:
+    """Codes of suggested services the company cannot apply for here: the authority pilots
+    them with other companies (or has not opened them yet)."""
+    return {
+        s.code for s in items if not joining_terms(s.authority_code, s.code, business_id).offered
+    }
 
 
 def shared_data_from_answers(assessment: Assessment) -> dict[str, Any]:

@@ -9,6 +9,7 @@ be quick and must not fail for reasons of its own: an exception rolls the change
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,35 +32,27 @@ def statuses_changed(changes: Sequence[tuple[Application, StatusEvent]]) -> None
         listener(changes)
 
 
-# (authority code, service code, the catalogue's mode) -> the joining mode in force now.
-RouteResolver = Callable[[str, str, str], str]
-_route_resolver: list[RouteResolver] = []
+@dataclass(frozen=True)
+class JoiningTerms:
+    """How an authority takes a service from a company, decided when an application starts."""
+
+    offered: bool = True  # False: the authority pilots it with other companies, or not yet
+    mode: str = ""  # the joining mode in force now; empty: the catalogue's mode of the service
 
 
-def register_route_resolver(resolver: RouteResolver) -> None:
-    """Decide the joining mode of applications started from now on (onboarding's phased
-    adoption); without one, the catalogue's mode of the service holds."""
-    _route_resolver[:] = [resolver]
+# (authority code, service code, business id) -> the terms in force now.
+JoiningRule = Callable[[str, str, str], JoiningTerms]
+_joining_rule: list[JoiningRule] = []
 
 
-def route_for_new(authority_code: str, service_code: str, catalogue_mode: str) -> str:
-    if not _route_resolver or not authority_code:
-        return catalogue_mode
-    return _route_resolver[0](authority_code, service_code, catalogue_mode)
+def register_joining_rule(rule: JoiningRule) -> None:
+    """Decide who may apply for an authority's service here and which way new applications
+    go (onboarding's pilot list and phased adoption); without one, every service is offered
+    to everyone in the catalogue's mode."""
+    _joining_rule[:] = [rule]
 
 
-# (authority code, service code, business id) -> whether the service layer offers it to them.
-OfferRule = Callable[[str, str, str], bool]
-_offer_rule: list[OfferRule] = []
-
-
-def register_offer_rule(rule: OfferRule) -> None:
-    """Decide which companies may apply for an authority's service here (onboarding's pilot:
-    only listed companies); without one, every service is offered to everyone."""
-    _offer_rule[:] = [rule]
-
-
-def offered(authority_code: str, service_code: str, business_id: str) -> bool:
-    if not _offer_rule or not authority_code:
-        return True
-    return _offer_rule[0](authority_code, service_code, business_id)
+def joining_terms(authority_code: str, service_code: str, business_id: str) -> JoiningTerms:
+    if not _joining_rule or not authority_code:
+        return JoiningTerms()
+    return _joining_rule[0](authority_code, service_code, business_id)

@@ -19,7 +19,7 @@ from luvat.catalogue.models import JoiningMode, Service
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode, NotOffered
-from luvat.projects.hooks import offered, route_for_new, statuses_changed
+from luvat.projects.hooks import joining_terms, statuses_changed
 from luvat.projects.models import (
     Application,
     EventSource,
@@ -167,22 +167,21 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
         return live
     number = project.applications.count() + 1
     authority = authority_for(service=service, project=project)
-    if authority is not None and not offered(authority.code, service.code, project.business_id):
+    terms = joining_terms(authority.code if authority else "", service.code, project.business_id)
+    if not terms.offered:
         raise NotOffered(
             _(
                 "%(authority)s is piloting “%(service)s” with selected companies; apply through "
                 "the authority's own channels."
             )
-            % {"authority": authority.name, "service": service.name}
+            % {"authority": authority.name if authority else "", "service": service.name}
         )
     application = Application.objects.create(
         project=project,
         service=service,
         authority=authority,
         reference=f"{project.reference}-{number:02d}",
-        joining_mode=route_for_new(
-            authority.code if authority else "", service.code, service.joining_mode
-        ),
+        joining_mode=terms.mode or service.joining_mode,
     )
     StatusEvent.objects.create(
         application=application,

@@ -13,8 +13,7 @@ from luvat.assessment.models import Assessment
 from luvat.audit.actors import Actor
 from luvat.catalogue.models import Service
 from luvat.projects.errors import InvalidServiceChoice, NotOffered
-from luvat.projects.from_assessment import shared_data_from_answers, suggestions
-from luvat.projects.hooks import offered
+from luvat.projects.from_assessment import shared_data_from_answers, suggestions, withheld
 from luvat.projects.models import Project, Provenance
 from luvat.projects.services.projects import project_create, shared_data_set
 
@@ -32,10 +31,10 @@ def _chosen_services(
     """The kept suggestions (all when ``keep`` is None, leaving out those the authority offers
     only to its pilot companies, as the result told the company)."""
     suggested = suggestions(assessment.result)
-    withheld = {s.code for s in suggested if not offered(s.authority_code, s.code, business_id)}
+    not_offered = withheld(suggested, business_id)
     codes = [s.code for s in suggested]
     if keep is None:
-        chosen = [code for code in codes if code not in withheld]
+        chosen = [code for code in codes if code not in not_offered]
     else:
         chosen = [code for code in codes if code in set(keep)]
     errors: list[str] = []
@@ -46,7 +45,7 @@ def _chosen_services(
                 _("The assessment did not suggest these services: %(codes)s.")
                 % {"codes": ", ".join(not_suggested)}
             )
-        piloted = sorted(withheld & set(keep))
+        piloted = sorted(not_offered & set(keep))
         if piloted:
             errors.append(
                 _(

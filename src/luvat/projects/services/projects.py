@@ -27,7 +27,7 @@ from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects import vocabulary
 from luvat.projects.errors import InvalidSharedData, StaleVersion
-from luvat.projects.hooks import route_for_new
+from luvat.projects.hooks import joining_terms
 from luvat.projects.models import (
     Application,
     Project,
@@ -220,9 +220,10 @@ def _reresolve_draft_authorities(project: Project) -> None:
             application.authority = authority
             # The new authority's way of joining, as for an application started now.
             service = application.service
-            application.joining_mode = route_for_new(
-                authority.code if authority else "", service.code, service.joining_mode
+            terms = joining_terms(
+                authority.code if authority else "", service.code, project.business_id
             )
+            application.joining_mode = terms.mode or service.joining_mode
             application.save(update_fields=["authority", "joining_mode"])
 
 

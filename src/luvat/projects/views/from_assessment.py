@@ -16,8 +16,7 @@ from luvat.assessment.selectors import assessment_by_public_id
 from luvat.catalogue.models import VocabularyField
 from luvat.identity.sessions import acting
 from luvat.projects.errors import InvalidServiceChoice
-from luvat.projects.from_assessment import shared_data_from_answers, suggestions
-from luvat.projects.hooks import offered
+from luvat.projects.from_assessment import shared_data_from_answers, suggestions, withheld
 from luvat.projects.services import project_create_from_assessment
 from luvat.projects.services.from_assessment import project_from_assessment_existing
 from luvat.projects.views.projects import customer_write
@@ -35,8 +34,8 @@ def _page(
     items = suggestions(result)
     business_id = request.actor.on_behalf_of  # type: ignore[attr-defined]
     # Services the authority pilots with other companies: shown, but not to be kept here.
-    withheld = {s.code for s in items if not offered(s.authority_code, s.code, business_id)}
-    kept = (set(posted["keep"]) if posted else {s.code for s in items}) - withheld
+    not_offered = withheld(items, business_id)
+    kept = (set(posted["keep"]) if posted else {s.code for s in items}) - not_offered
     carried = shared_data_from_answers(assessment)
     labels = {f.code: f.label for f in VocabularyField.objects.filter(code__in=list(carried))}
     context = {
@@ -47,7 +46,7 @@ def _page(
             ("possibly", _("Possibly needed"), [s for s in items if s.tier == "possibly"]),
         ],
         "kept": kept,
-        "withheld": withheld,
+        "withheld": not_offered,
         "carried": [(labels.get(code, code), value) for code, value in carried.items()],
         "name": posted["name"] if posted else (result.get("package") or {}).get("name", ""),
         "description": posted["description"] if posted else "",

@@ -236,7 +236,16 @@ def status_events_receive(
                     outcome=event.decision.outcome if event.decision is not None else "",
                 )
             )
-            notices.append(company_notice(application, event, actor))
+            supplement = None
+            if event.supplement_request is not None and event.type == "supplement_requested":
+                # Before the change, so the case file's listener sees the customer's due date.
+                supplement = supplement_request_open(
+                    application=application,
+                    request=event.supplement_request,
+                    actor=actor,
+                    occurred_at=event.occurred_at,
+                )
+            notices.append(company_notice(application, event, supplement))
             if event.decision is not None:
                 decisions.append(reported_decision(application, event.decision, actor))
             status[application.pk] = target
@@ -297,22 +306,17 @@ def reported_decision(application: Application, decision: DecisionIn, actor: Act
     )
 
 
-def company_notice(application: Application, event: StatusEventIn, actor: Actor) -> Notice:
-    """What the customer hears of an applied event, as for the back office's own changes. A
-    supplement request is opened here, before the change, so the case file sees its due date."""
+def company_notice(
+    application: Application, event: StatusEventIn, supplement: SupplementRequest | None
+) -> Notice:
+    """What the customer hears of an applied event, as for the back office's own changes."""
     if event.decision is not None:
         return notify.decision_notice(application, event.decision.outcome)
-    if event.supplement_request is not None and event.type == "supplement_requested":
-        request = supplement_request_open(
-            application=application,
-            request=event.supplement_request,
-            actor=actor,
-            occurred_at=event.occurred_at,
-        )
+    if supplement is not None:
         return notify.supplement_notice(
             application,
-            text=event.supplement_request.text,
-            due_on=event.supplement_request.due_date,
-            url=notify.supplement_url(request),
+            text=supplement.text,
+            due_on=supplement.due_on,
+            url=notify.supplement_url(supplement),
         )
     return notify.company_status_notice(application, STATUS_FOR_EVENT[event.type])

@@ -302,3 +302,30 @@ def test_the_largest_batch_is_applied_whole(client, submitted, key) -> None:
         ).count()
         == 250
     )
+
+
+def test_a_batch_without_an_authority_systems_key_is_refused(client, submitted, key) -> None:
+    from tests.identity.factories import LocalMandateFactory
+    from tests.identity.helpers import act_for_company
+    from tests.projects.factories import BUSINESS_A
+
+    (a,) = copies(submitted, 1)
+    data = json.dumps({"events": [event(a, "received")]}).encode()
+    anonymous = client.post(
+        "/api/v1/applications/events",
+        data=data,
+        content_type="application/json",
+        HTTP_X_LUVAT_SIGNATURE=signed(data),
+    )
+    assert anonymous.status_code == 401
+    assert anonymous["Content-Type"] == "application/problem+json"
+    company = type(client)()
+    act_for_company(company, LocalMandateFactory.create(business_id=BUSINESS_A).person, BUSINESS_A)
+    as_customer = company.post(
+        "/api/v1/applications/events",
+        data=data,
+        content_type="application/json",
+        HTTP_X_LUVAT_SIGNATURE=signed(data),
+    )
+    assert as_customer.status_code == 401  # a browser session is no authority credential
+    assert status_of(a) == Status.SUBMITTED and not InboundEvent.objects.exists()

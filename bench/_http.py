@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 
@@ -25,10 +26,57 @@ def report(name: str, value: float, unit: str) -> None:
     print(f"{name}: {value:.2f} {unit}", flush=True)
 
 
+def compare(name: str, value: float, floor_name: str, floor: float, unit: str) -> float:
+    """A figure beside its floor measured in the same run, and their ratio (value / floor):
+    for a rate, 1.0x is as fast as the floor; for a latency, 1.0x is as short."""
+    ratio = value / floor if floor else float("nan")
+    print(
+        f"{name}: {value:.2f} {unit} | floor {floor_name}: {floor:.2f} {unit} | "
+        f"ratio: {ratio:.2f} x",
+        flush=True,
+    )
+    return ratio
+
+
+def median_ratio(name: str, ratios: list[float]) -> None:
+    """The median of the per-round ratios (the figure the targets are read against)."""
+    print(
+        f"{name}.median_ratio: {statistics.median(ratios):.2f} x "
+        f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})",
+        flush=True,
+    )
+
+
+def smoke_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny data and short runs (seconds): CI checks that the benchmark still runs",
+    )
+
+
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "18700"))
+_ports_lock = threading.Lock()
+_ports_given: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """The first port from ``BENCH_PORT_BASE`` (default 18700) upwards that this process has
+    not handed out yet and that binds on 127.0.0.1 now: the same scan every time it is asked.
+    The range is below Linux's ephemeral ports (32768-60999), so a port chosen here is never
+    one the kernel may be handing to some client socket meanwhile."""
+    with _ports_lock:
+        for port in range(PORT_BASE, PORT_BASE + 2000):
+            if port in _ports_given:
+                continue
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _ports_given.add(port)
+            return port
+    raise RuntimeError(f"no free port in {PORT_BASE}-{PORT_BASE + 1999}")
 
 
 @dataclass
@@ -40,20 +88,26 @@ class Server:
 
 @contextmanager
 def running_server(
-    extra_env: dict[str, str] | None = None, *, prepare: tuple[tuple[str, ...], ...] = ()
+    extra_env: dict[str, str] | None = None,
+    *,
+    prepare: tuple[tuple[str, ...], ...] = (),
+    serve_args: tuple[str, ...] = (),
 ) -> Iterator[Server]:
     """Migrate a database (a temporary SQLite one unless DATABASE_URL is set), run the
-    ``prepare`` luvat commands, and serve it with ``luvat serve --no-worker``."""
+    ``prepare`` luvat commands, and serve it with ``luvat serve --no-worker [serve_args]``."""
     with tempfile.TemporaryDirectory(prefix="luvat-bench-") as var_dir:
         env = dict(os.environ)
         env.update({"LUVAT_VAR_DIR": var_dir, "LUVAT_LOG_LEVEL": "WARNING", "LUVAT_DEBUG": "false"})
         env.update(extra_env or {})
         luvat = str(BIN / "luvat")
-        for command in (("migrate", "-v0"), *prepare):
+        # The smoke runner (python -m bench --smoke) migrates and loads the catalogue once.
+        prepared = env.get("BENCH_PREPARED") and env.get("DATABASE_URL")
+        steps = () if prepared else (("migrate", "-v0"), *prepare)
+        for command in steps:
             subprocess.run([luvat, *command], env=env, check=True, stdout=subprocess.DEVNULL)
         port = free_port()
         process = subprocess.Popen(
-            [luvat, "serve", "--no-worker", "--port", str(port)],
+            [luvat, "serve", "--no-worker", "--port", str(port), *serve_args],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -21,7 +21,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench._http import BIN, free_port, report
+from bench._http import BIN, free_port, report, smoke_argument
 from bench._integrations import (
     AUTHORITY,
     SECRET,
@@ -133,7 +133,11 @@ def main(argv: list[str]) -> None:
         "--batch", type=int, default=120, help="events per batch request (0: no batch run)"
     )
     parser.add_argument("--batch-applications", type=int, default=12000)
+    smoke_argument(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.seconds, args.concurrency, args.processes = 1.0, 2, 1
+        args.applications, args.batch, args.batch_applications = 40, 30, 40
     require_postgres()
     setup_django()
     from luvat.integrations.signing import sign

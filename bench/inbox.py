@@ -14,9 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import time
+from datetime import date
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench._http import report
+from bench._http import compare, report, smoke_argument
 from bench.projects import measure, p99
 
 AUTHORITY = "BENCH-INBOX"
@@ -98,12 +101,13 @@ def generate(per_authority: int) -> int:
             """
             INSERT INTO projects_application (public_id, reference, project_id, service_id,
                 authority_id, status, status_changed_at, outcome, form_data, shared_data_sent,
-                version, submitted_at, created_at)
+                version, submitted_at, created_at, joining_mode, elsewhere_reference,
+                prior_exchange)
             SELECT gen_random_uuid(), p.reference || '-' || lpad(n::text, 2, '0'), p.id,
                 (%(services)s::bigint[])[n],
                 CASE WHEN p.id %% 2 = 0 THEN %(mine)s ELSE %(other)s END,
                 (%(statuses)s::text[])[1 + (p.id + n) %% 4], now(), '', '{}', '{}', 1,
-                now() - make_interval(days => ((p.id + n) %% 90)::int), now()
+                now() - make_interval(days => ((p.id + n) %% 90)::int), now(), 'light', '', '{}'
             FROM projects_project p CROSS JOIN generate_series(1, %(apps)s) AS n
             """,
             {
@@ -149,35 +153,111 @@ def _official():  # type: ignore[no-untyped-def]
     )
 
 
+FLOOR_SQL = """
+    SELECT id FROM backoffice_casefile
+    WHERE authority_code = %s AND status = ANY(%s)
+      AND (COALESCE(due_on, '9999-12-31'::date), id) > (%s, %s)
+    ORDER BY COALESCE(due_on, '9999-12-31'::date), id LIMIT 51
+"""
+
+
+def floor_after(row_number: int) -> tuple[Any, int]:
+    """The inbox key (due date, id) of the ``row_number``-th open case in the inbox order: the
+    key the "next" link of the page before carries. Found once, with OFFSET, outside the
+    measurement."""
+    from django.db import connection
+
+    from luvat.projects.status import PENDING_AT_AUTHORITY
+
+    if row_number <= 0:
+        return (date(1, 1, 1), 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(due_on, '9999-12-31'::date), id FROM backoffice_casefile "
+            "WHERE authority_code = %s AND status = ANY(%s) "
+            "ORDER BY COALESCE(due_on, '9999-12-31'::date), id OFFSET %s LIMIT 1",
+            [AUTHORITY, sorted(PENDING_AT_AUTHORITY), row_number - 1],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (date(9999, 12, 31), 0)
+
+
+def floor_query(after: tuple[Any, int]) -> None:
+    """The floor: the page's 50 ids by a raw keyset query on the inbox index."""
+    from django.db import connection
+
+    from luvat.projects.status import PENDING_AT_AUTHORITY
+
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, [AUTHORITY, sorted(PENDING_AT_AUTHORITY), *after])
+        cursor.fetchall()
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench inbox", description=__doc__)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--applications", type=int, default=50_000)
     parser.add_argument("--database", default="luvat_bench_inbox")
+    parser.add_argument("--rounds", type=int, default=3)
+    smoke_argument(parser)
     args = parser.parse_args(argv)
-    admin = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    os.environ["DATABASE_URL"] = _database(admin, args.database)
+    if args.smoke:
+        args.iterations, args.applications, args.rounds = 10, 300, 1
+    if not (args.smoke and os.environ.get("BENCH_PREPARED") and os.environ.get("DATABASE_URL")):
+        admin = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+        os.environ["DATABASE_URL"] = _database(admin, args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luvat.config.settings")
     import django
 
     django.setup()
-    from luvat.backoffice.selectors import InboxFilters, inbox
+    from luvat.backoffice.selectors import COUNT_CAP, PAGE_SIZE, InboxFilters, PageKey, inbox
 
+    began = time.perf_counter()
     open_cases = generate(args.applications)
+    report("inbox.generate_or_check", time.perf_counter() - began, "s")
     actor = _official()
     report("inbox.open_applications", open_cases, "rows")
+    last_page = max(1, -(-open_cases // PAGE_SIZE))
+    deep = (min(400, last_page) - 1) * PAGE_SIZE
+    # Page 400 is reached by its "next" link: the key of the case before it. The last page by
+    # the "last" link (the same index read backwards); its floor is the keyset read from the
+    # last page's first key.
+    deep_key = floor_after(deep)
     views = {
-        "inbox_default": InboxFilters(),
-        "inbox_service_overdue": InboxFilters(service="bench-inbox-3", due="overdue"),
-        "inbox_page_400": InboxFilters(page=400),
+        "inbox_default": (InboxFilters(), (date(1, 1, 1), 0)),
+        "inbox_service_overdue": (InboxFilters(service="bench-inbox-3", due="overdue"), None),
+        "inbox_page_400": (
+            InboxFilters(after=PageKey(due=deep_key[0], id=deep_key[1]))
+            if deep
+            else InboxFilters(),
+            deep_key,
+        ),
+        "inbox_page_last": (
+            InboxFilters(last=True),
+            floor_after(max(0, open_cases - PAGE_SIZE)),
+        ),
     }
-    for name, filters in views.items():
+    report("inbox.count_cap", COUNT_CAP, "cases")
+    for round_no in range(1, args.rounds + 1):
+        for name, (filters, after) in views.items():
 
-        def run(filters: InboxFilters = filters, name: str = name) -> None:
-            result = inbox(actor, filters)
-            assert result.rows, name
+            def run(filters: InboxFilters = filters, name: str = name) -> None:
+                result = inbox(actor, filters)
+                assert result.rows, name
 
-        timings, queries = measure(run, args.iterations)
-        report(f"{name}.latency_p50", statistics.median(timings), "ms")
-        report(f"{name}.latency_p99", p99(timings), "ms")
-        report(f"{name}.sql_queries", queries, "queries")
+            timings, queries = measure(run, args.iterations)
+
+            def raw(after: tuple[Any, int] = after or (date(1, 1, 1), 0)) -> None:
+                floor_query(after)
+
+            floor, _ = measure(raw, args.iterations)
+            prefix = f"round_{round_no}.{name}"
+            compare(
+                f"{prefix}.latency_p50",
+                statistics.median(timings),
+                "raw keyset SQL p50",
+                statistics.median(floor),
+                "ms",
+            )
+            compare(f"{prefix}.latency_p99", p99(timings), "raw keyset SQL p99", p99(floor), "ms")
+            report(f"{prefix}.sql_queries", queries, "queries")

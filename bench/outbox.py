@@ -7,15 +7,27 @@ DATABASE_URL=postgres://…/luvat_bench_integrations .venv/bin/python -m bench o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import time
+from typing import Any
 
-from bench._http import BIN, free_port, load, report, running_server
+from bench._http import (
+    BIN,
+    compare,
+    free_port,
+    load,
+    median_ratio,
+    report,
+    running_server,
+    smoke_argument,
+)
 from bench._integrations import (
     AUTHORITY,
     SECRET,
     endpoint,
+    example_payload,
     require_postgres,
     seed,
     setup_django,
@@ -60,6 +72,8 @@ def measure(workers: int, count: int) -> float:
         if not wait_until(lambda: delivered.count() >= count * 0.95, 600):
             raise RuntimeError("deliveries did not finish")
         t1, c1 = time.perf_counter(), delivered.count()
+        if c1 - c0 < count // 2:  # tiny runs (--smoke): all of it went before the first look
+            raise SystemExit(f"{count} messages are too few to measure a rate; use more")
     finally:
         for process in processes:
             process.terminate()
@@ -75,22 +89,30 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--only", choices=("http", "amqp"), help="measure one transport (the floor is always)"
     )
+    parser.add_argument("--rounds", type=int, default=3, help="AMQP: rounds against raw pika")
+    smoke_argument(parser)
     args = parser.parse_args(argv)
+    counts: tuple[int, ...] = (1, 4)
+    if args.smoke:
+        # Enough that the steady state outlasts the first look even at AMQP speed.
+        args.messages, counts, args.rounds = 5000, (1,), 1
     require_postgres()
     os.environ["LUVAT_AMQP_URL"] = args.amqp_url
     setup_django()
 
     with running_server() as server:
-        floor = load(server.port, "/livez", seconds=3, concurrency=4).per_second
+        floor = load(
+            server.port, "/livez", seconds=0.5 if args.smoke else 3, concurrency=4
+        ).per_second
     report("bare_view.throughput", floor, "req/s")
 
     if args.only != "amqp":
-        measure_http(args.messages, floor)
+        measure_http(args.messages, floor, counts)
     if args.only != "http":
-        measure_amqp(args.messages, floor, args.amqp_url)
+        measure_amqp(args.messages, floor, args.amqp_url, counts, args.rounds)
 
 
-def measure_http(messages: int, floor: float) -> None:
+def measure_http(messages: int, floor: float, counts: tuple[int, ...]) -> None:
     port = free_port()
     receiver = subprocess.Popen(
         [
@@ -107,9 +129,9 @@ def measure_http(messages: int, floor: float) -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        time.sleep(2)
+        time.sleep(1 if messages < 100 else 2)
         endpoint(transport="http", url=f"http://127.0.0.1:{port}/in", read_timeout_seconds=10)
-        for workers in (1, 4):
+        for workers in counts:
             rate = measure(workers, messages)
             report(f"outbox.http.workers_{workers}.throughput", rate, "msg/s")
             report(f"outbox.http.workers_{workers}.vs_bare_view", rate / floor, "x")
@@ -118,17 +140,88 @@ def measure_http(messages: int, floor: float) -> None:
         receiver.wait(timeout=10)
 
 
-def measure_amqp(messages: int, floor: float, amqp_url: str) -> None:
+def raw_pika(amqp_url: str, queue: str, count: int, body: bytes, batch: int = 100) -> float:
+    """The floor: ``count`` persistent messages published with raw pika to the same durable
+    queue, ``batch`` in flight, the next batch after the broker confirmed the last; msg/s."""
+    import pika
+
+    state: dict[str, Any] = {"sent": 0, "confirmed": 0, "began": 0.0, "ended": 0.0}
+    properties = pika.BasicProperties(delivery_mode=2, content_type="application/json")
+
+    def publish_batch(channel: Any) -> None:
+        for _ in range(min(batch, count - state["sent"])):
+            channel.basic_publish("", queue, body, properties)
+            state["sent"] += 1
+
+    def on_confirm(frame: Any) -> None:
+        state["confirmed"] = max(state["confirmed"], frame.method.delivery_tag)
+        if state["confirmed"] < state["sent"]:
+            return
+        if state["sent"] >= count:
+            state["ended"] = time.perf_counter()
+            connection.close()
+        else:
+            publish_batch(channel_box[0])
+
+    channel_box: list[Any] = []
+
+    def on_channel(channel: Any) -> None:
+        channel_box.append(channel)
+        channel.confirm_delivery(on_confirm)
+        state["began"] = time.perf_counter()
+        publish_batch(channel)
+
+    def on_open(opened: Any) -> None:
+        opened.channel(on_open_callback=on_channel)
+
+    connection: Any = pika.SelectConnection(
+        pika.URLParameters(amqp_url),
+        on_open_callback=on_open,
+        on_close_callback=lambda *_args: connection.ioloop.stop(),
+    )
+    connection.ioloop.start()
+    if state["confirmed"] < count:
+        raise RuntimeError(f"raw pika: {state['confirmed']} of {count} confirmed")
+    return float(count / (state["ended"] - state["began"]))
+
+
+def measure_amqp(
+    messages: int, floor: float, amqp_url: str, counts: tuple[int, ...], rounds: int
+) -> None:
     if not amqp_url:
         print("outbox.amqp: skipped (no LUVAT_AMQP_URL)")
         return
     import pika
 
-    endpoint(transport="amqp", amqp_queue="luvat.bench-authority")
-    for workers in (1, 4):
-        rate = measure(workers, messages)
-        report(f"outbox.amqp.workers_{workers}.throughput", rate, "msg/s")
-        report(f"outbox.amqp.workers_{workers}.vs_bare_view", rate / floor, "x")
+    queue = "luvat.bench-authority"
+    endpoint(transport="amqp", amqp_queue=queue)
+
+    def purge() -> None:
+        from luvat.integrations.transports.topology import declare_queue, topology
+
         connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-        connection.channel().queue_purge(queue="luvat.bench-authority")
+        # On a fresh broker nobody has declared the queue yet: declare it as the worker would.
+        channel = declare_queue(
+            connection, connection.channel(), queue, queue_type=topology().queue_type
+        )
+        channel.queue_purge(queue=queue)
         connection.close()
+
+    purge()
+
+    body = json.dumps({"data": example_payload(), "id": "x" * 36}).encode()
+    ratios = []
+    for round_no in range(1, rounds + 1):
+        for workers in counts:
+            raw = raw_pika(amqp_url, queue, messages, body)
+            purge()
+            rate = measure(workers, messages)
+            purge()
+            prefix = f"round_{round_no}.outbox.amqp.workers_{workers}"
+            ratio = compare(
+                f"{prefix}.throughput", rate, "raw pika, confirms per 100", raw, "msg/s"
+            )
+            if workers == 1:
+                ratios.append(ratio)
+            report(f"{prefix}.vs_bare_view", rate / floor, "x")
+    median_ratio("outbox.amqp.workers_1.vs_raw_pika", ratios)

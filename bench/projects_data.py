@@ -62,7 +62,7 @@ def generate(
     if connection.vendor != "postgresql":
         raise SystemExit("the generator needs PostgreSQL (DATABASE_URL=postgres://…)")
     name = str(connection.settings_dict["NAME"])
-    if "bench" not in name and not force:
+    if "bench" not in name and not force:  # the smoke runner's database is *bench_smoke*
         raise SystemExit(f"refusing to fill {name!r}: use a dedicated database named *bench*")
     call_command("migrate", verbosity=0)
     service_ids, authority_id = _catalogue(apps_per_project)
@@ -102,14 +102,15 @@ def generate(
             """
             INSERT INTO projects_application (public_id, reference, project_id, service_id,
                 authority_id, status, status_changed_at, outcome, form_data, shared_data_sent,
-                version, submitted_at, received_at, decided_at, redirected_at, created_at)
+                version, submitted_at, received_at, decided_at, redirected_at, created_at,
+                joining_mode, elsewhere_reference, prior_exchange)
             SELECT gen_random_uuid(), p.reference || '-' || lpad(n::text, 2, '0'), p.id,
                 (%(services)s::bigint[])[n], %(authority)s, s.status,
                 p.created_at + make_interval(days => s.steps::int), '', '{}', '{}', 1,
                 CASE WHEN s.steps >= 1 THEN p.created_at + interval '1 day' END,
                 CASE WHEN s.steps >= 2 THEN p.created_at + interval '2 days' END,
                 CASE WHEN s.steps >= 4 THEN p.created_at + interval '4 days' END,
-                NULL, p.created_at
+                NULL, p.created_at, 'light', '', '{}'
             FROM projects_project p
             CROSS JOIN generate_series(1, %(apps)s) AS n
             CROSS JOIN LATERAL (
@@ -166,7 +167,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--apps-per-project", type=int, default=10)
     parser.add_argument("--events-per-app", type=int, default=5, choices=range(1, 6))
     parser.add_argument("--force", action="store_true", help="allow a database not named *bench*")
+    parser.add_argument(
+        "--smoke", action="store_true", help="200 projects (CI checks that the generator runs)"
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.projects = 200
     setup_django()
     began = time.perf_counter()
     result = generate(

@@ -11,8 +11,22 @@ from __future__ import annotations
 import os
 import shutil
 
+import hypothesis
 import pytest
 from django.db import connection
+
+# Property tests are about results, not speed (speed is measured in bench/): no per-example
+# deadline, which a loaded machine (xdist on two cores, CI) would break at random, and no
+# example database carried between runs. Under CI the examples are derandomised, so a run
+# is repeatable; elsewhere each run explores new examples.
+hypothesis.settings.register_profile(
+    "luvat",
+    deadline=None,
+    database=None,
+    derandomize=os.environ.get("CI", "") == "true",
+    print_blob=True,
+)
+hypothesis.settings.load_profile("luvat")
 
 REQUIRED = {item.strip() for item in os.environ.get("LUVAT_TEST_REQUIRE", "").split(",") if item}
 CHROMIUM = "/usr/bin/chromium"
@@ -66,6 +80,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         name = (alias.get("TEST") or {}).get("NAME")
         if alias["ENGINE"].endswith("sqlite3") and name and name != ":memory:":
             Path(name).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _allow_truncate(sender, connection, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Django empties every table with TRUNCATE between transactional tests on PostgreSQL;
+    the append-only tables refuse that unless the session says it is maintenance (audit
+    migration 0005)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET luvat.allow_truncate = 'on'")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_allow_truncate, dispatch_uid="luvat-tests-allow-truncate")
 
 
 @pytest.fixture

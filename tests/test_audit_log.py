@@ -69,3 +69,27 @@ def test_postgres_refuses_raw_update_and_delete():
         ):
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "x.y"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("table", ["audit_auditevent", "audit_accessevent"])
+def test_postgres_refuses_truncate_of_the_append_only_tables(table):
+    from luvat.audit.services import access_record
+
+    audit_record(actor=OFFICIAL, action="x.y")
+    access_record(actor=OFFICIAL, object_type="x", object_id=1, purpose="test")
+    with connection.cursor() as cursor:
+        # The test framework's own permission to empty tables (tests/conftest.py), revoked.
+        cursor.execute("SET luvat.allow_truncate = 'off'")
+    try:
+        for sql in (f"TRUNCATE {table}", f"TRUNCATE {table} CASCADE"):
+            with (
+                pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET luvat.allow_truncate = 'on'")
+    assert AuditEvent.objects.exists()

@@ -30,3 +30,18 @@ def test_load_demo_is_refused_when_demo_is_off(settings):
     with pytest.raises(CommandError, match="LUVAT_DEMO=false"):
         call_command("load_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_demo_history_belongs_to_its_own_companies_not_the_demo_customers():
+    from luvat.identity.models import LocalMandate
+    from luvat.onboarding.demo_history import COMPANIES, HISTORY_PROJECT
+    from luvat.projects.models import Project
+
+    call_command("load_demo")
+    history = Project.objects.filter(name__startswith=HISTORY_PROJECT)
+    assert history.exists()
+    assert set(history.values_list("business_id", flat=True)) <= {b for b, _ in COMPANIES}
+    customers = set(LocalMandate.objects.values_list("business_id", flat=True))
+    assert not Project.objects.filter(
+        business_id__in=customers, name__startswith=HISTORY_PROJECT
+    ).exists()

@@ -53,3 +53,30 @@ def test_worker_command_once(clean_registry, capsys):
     call_command("worker", once=True)
     assert "ran 1 job(s): test.once" in capsys.readouterr().out
     assert WorkerHeartbeat.objects.exists()
+
+
+def test_sigterm_lets_the_running_job_finish_its_batch_then_stops(clean_registry, capsys):
+    """`luvat worker` on SIGTERM: the job in progress completes, no further job starts."""
+    import os
+    import signal
+
+    done: list[object] = []
+
+    def batch():
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the batch is in progress
+        done.extend(range(10))  # the rest of the batch still runs
+        return len(done)
+
+    def later():
+        done.append("later")
+        return 1
+
+    register_job("a.batch", batch, interval_seconds=3600)
+    register_job("b.later", later, interval_seconds=3600)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        call_command("worker")  # returns only because SIGTERM stopped it
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert done == list(range(10))
+    assert "b.later" in capsys.readouterr().out

@@ -13,6 +13,8 @@ luvat api-key issue|revoke|list                   API keys of authority systems
 luvat simulate-authority --authority CODE [...]   stand-in authority system (HTTP or AMQP)
 luvat conformance --authority CODE --endpoint URL conformance kit for a joining authority
 luvat outbox status|dead|redeliver ID...          outbox deliveries
+luvat storage-migrate --from A --to B [--dry-run] copy uploaded files between storages
+luvat retention [--dry-run]                       purge and archive by the retention rules
 luvat <django command> ...                        any other Django management command
 """
 
@@ -34,6 +36,8 @@ NEEDS_DATABASE = {
     "api_key",
     "outbox",
     "conformance",
+    "storage_migrate",
+    "retention",
 }
 
 

@@ -8,6 +8,7 @@ deadline law 150/1930 §5 lets an act move past). Used by the assessment
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -64,6 +65,48 @@ def statutory_deadline(start: date, days: int) -> date:
     Sunday or holiday moves to the next working day (§5).
     """
     return next_working_day(start + timedelta(days=days))
+
+
+def add_months(start: date, months: int) -> date:
+    """The day ``months`` months after (or before, when negative) ``start`` (law 150/1930 §3).
+
+    The period ends on the same-numbered day of the target month, or on that month's last
+    day when it has no such day (31 January + 1 month = 28 or 29 February).
+    """
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise OverflowError(f"{months} months from {start} is outside the calendar")
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(start: date, years: int) -> date:
+    """The day ``years`` years after ``start``; 29 February maps to 28 February (§3)."""
+    return add_months(start, 12 * years)
+
+
+def statutory_deadline_months(start: date, months: int) -> date:
+    """A period of ``months`` months from ``start`` under law 150/1930.
+
+    The corresponding day (§3), moved to the next working day when it is a Saturday,
+    Sunday or holiday (§5).
+    """
+    return next_working_day(add_months(start, months))
+
+
+def statutory_deadline_years(start: date, years: int) -> date:
+    """A period of ``years`` years from ``start`` under law 150/1930 (§3, §5)."""
+    return next_working_day(add_years(start, years))
+
+
+def latest_submission_date_months(activity_starts: date, lead_months: int) -> date:
+    """The last day to submit when it must be done ``lead_months`` months before the start.
+
+    Counted back to the corresponding day (or the month's last day), then moved earlier
+    to a working day, as calendar-day lead times are.
+    """
+    return previous_working_day(add_months(activity_starts, -lead_months))
 
 
 def latest_submission_date(activity_starts: date, lead_days: int, *, working_days: bool) -> date:

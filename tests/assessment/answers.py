@@ -1,6 +1,8 @@
 """Valid answer sets per package, for the API, page and browser tests."""
 
-ANSWERS = {
+from typing import Any
+
+ANSWERS: dict[str, dict[str, Any]] = {
     "event": {
         "municipality": "091",
         "public_event": True,
@@ -36,13 +38,21 @@ ANSWERS = {
     "social-health-company": {
         "municipality": "837",
         "sector": "social",
-        "care_forms": ["day_care"],
-        "units": 1,
+        "service_area": "one_region",
+        "units": [
+            {
+                "name": "Päiväkoti Satakieli",
+                "municipality": "837",
+                "care_forms": ["day_care"],
+                "residents_need_help": False,
+            }
+        ],
     },
     "renewable-energy": {
         "municipality": "564",
         "technology": "solar",
         "capacity_kw": 500,
+        "repowering": False,
         "municipality_requires_solar_permit": "yes",
     },
     "rural-investment": {
@@ -52,7 +62,7 @@ ANSWERS = {
         "cost_eur": 250000,
         "wants_support": True,
         "animals": "dairy_cows",
-        "animal_count": 120,
+        "herd": {"before": 60, "after": 120},
         "new_building": True,
     },
 }

@@ -40,7 +40,7 @@ def test_packages_are_listed_with_their_services(client, catalogue):
 def test_questionnaire_has_conditions_and_help(client, catalogue):
     response = client.get("/api/v1/packages/event/questionnaire")
     questions = {q["id"]: q for q in response.json()["questions"]}
-    assert questions["small_and_harmless"]["show_if"] == {"==": [{"var": "public_event"}, True]}
+    assert questions["small_and_harmless"]["show_if"] == {"===": [{"var": "public_event"}, True]}
     assert questions["attendance"]["help"]["en"]
     assert {q["type"] for q in questions.values()} >= {
         "yes_no",

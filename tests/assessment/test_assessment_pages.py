@@ -100,3 +100,32 @@ def test_result_page_renders_in_each_language(client, catalogue, language):
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert f'lang="{language}"' in page.content.decode()
+
+
+def test_result_opens_with_an_overview_numbered_by_tier_in_finnish_dates(client, catalogue):
+    import re
+
+    response = client.post(
+        "/fi/assessment/event/",
+        {**BASE, "small_and_harmless": "no", "action": "result", "start_date": "1.6.2099"},
+    )
+    page = client.get(response["Location"]).content.decode()
+    overview = page[page.index('id="overview-heading"') : page.index('id="definitely-heading"')]
+    assert "Viimeinen jättöpäivä" in overview and "Helsingin kaupungin pelastuslaitos" in overview
+    assert "1.6.2099" in page and ">2099-06-01<" not in page
+    for tier in ("definitely", "possibly"):
+        start = page.index(f'id="{tier}-heading"')
+        section = page[start : page.find("</section>", start)]
+        numbers = [int(n) for n in re.findall(r'<span class="position">(\d+)\.</span>', section)]
+        assert numbers == list(range(1, len(numbers) + 1)), (tier, numbers)
+    assert "<dd>ei löytynyt" not in page  # no legal basis is shown as "not found"
+
+
+def test_switching_language_on_a_result_shows_its_texts_in_the_new_language(client, catalogue):
+    response = client.post(
+        "/fi/assessment/event/", {**BASE, "small_and_harmless": "no", "action": "result"}
+    )
+    finnish = client.get(response["Location"]).content.decode()
+    swedish = client.get(response["Location"].replace("/fi/", "/sv/")).content.decode()
+    assert "Pelastussuunnitelma" in finnish or "pelastussuunnitelma" in finnish
+    assert "Räddningsplan" in swedish or "räddningsplan" in swedish

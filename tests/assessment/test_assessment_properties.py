@@ -34,8 +34,8 @@ def test_generated_answers_are_valid_and_rules_never_fail(compiled, seed, index)
     clean = clean_answers(package, answers, today=TODAY, municipalities=set(MUNICIPALITIES))
     assert clean.errors == {}
     matches = evaluate_rules(package, clean.values)
-    assert {m.service for m in matches} <= set(package.services)
-    assert all(m.tier in {"definitely", "possibly"} for m in matches)
+    assert {m.rule.service for m in matches} <= set(package.services)
+    assert all(m.rule.tier in {"definitely", "possibly"} for m in matches)
 
 
 @given(st.lists(st.sampled_from("abcdef"), unique=True), st.data())

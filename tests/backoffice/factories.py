@@ -26,8 +26,9 @@ from tests.projects.factories import (
     ServiceFactory,
     vocabulary,
 )
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 RESCUE = "HKI-RESCUE"
 POLICE = "HKI-POLICE"
 

@@ -21,7 +21,6 @@ from luvat.backoffice.services import (
     supplement_request_create,
 )
 from luvat.notifications.models import NotificationEvent, NotificationKind
-from luvat.projects.errors import NotAllowedInMode
 from luvat.projects.models import StatusEvent
 from luvat.projects.services import application_status_change
 from luvat.projects.status import InvalidTransition, Status
@@ -203,28 +202,20 @@ def test_a_decision_cannot_be_dated_in_the_future(case, riikka):
     assert "decided_on" in refused.value.error_dict
 
 
-def test_redirect_mode_records_only_arrival_and_decision(case):
+def test_redirect_mode_records_arrival_processing_and_decision(case):
     pekka = official(POLICE, "Pekka", "Poliisi")
     notice = case.police_notice
     assert notice.status == Status.DRAFT
     application_mark_received(application=notice, actor=pekka, case_reference="POL-9")
     assert statuses(notice) == ["draft", "submitted", "received"]
-    with pytest.raises(NotAllowedInMode):
-        application_start_processing(application=notice, actor=pekka)
-    with pytest.raises(NotAllowedInMode):
-        supplement_request_create(
-            application=notice,
-            actor=pekka,
-            text="x",
-            due_on=timezone.localdate() + timedelta(days=3),
-        )
+    application_start_processing(application=notice, actor=pekka)
     decision_record(
         application=notice, actor=pekka, outcome="granted", decided_on=timezone.localdate()
     )
     notice.refresh_from_db()
     assert (notice.status, notice.outcome) == ("decision_made", "granted")
-    with pytest.raises(NotAllowedInMode):
-        application_close(application=notice, actor=pekka)
+    application_close(application=notice, actor=pekka)
+    assert statuses(notice)[-3:] == ["in_processing", "decision_made", "closed"]
 
 
 def test_a_light_e_service_draft_cannot_be_marked_received(riikka):

@@ -24,17 +24,37 @@ def loaded(transactional_db):
 
 
 def fill(page, question_id, value):
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        # A repeatable answer: the form offers one blank row; Continue adds the next.
+        for index, item in enumerate(value):
+            for sub_id, sub_value in item.items():
+                fill(page, f"{question_id}-{index}-{sub_id}", sub_value)
+            if index < len(value) - 1:
+                page.get_by_role(
+                    "button", name=CONTINUE.get(page_language(page), "Continue")
+                ).click()
+                page.wait_for_load_state()
+        return
+    if isinstance(value, dict):
+        page.fill(f"#q-{question_id}-before", str(value["before"]))
+        page.fill(f"#q-{question_id}-after", str(value["after"]))
+        return
     if isinstance(value, bool):
         page.check(f"#q-{question_id}-{0 if value else 1}")
     elif isinstance(value, list):
+        name = question_id
         for item in value:
-            page.check(f"input[name='{question_id}'][value='{item}']")
+            page.check(f"input[name='{name}'][value='{item}']")
     elif page.locator(f"select#q-{question_id}").count():
         page.select_option(f"#q-{question_id}", value)
     elif page.locator(f"input[type=radio][name='{question_id}']").count():
         page.check(f"input[name='{question_id}'][value='{value}']")
     else:
         page.fill(f"#q-{question_id}", str(value))
+
+
+def page_language(page) -> str:
+    return str(page.evaluate("document.documentElement.lang"))[:2]
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])

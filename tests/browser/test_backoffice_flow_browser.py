@@ -91,7 +91,9 @@ def test_rescue_official_handles_the_rescue_plan_and_police_sees_only_the_decisi
     assert_accessible(page)
 
     customer_page.goto(f"{base}/fi/projects/{case.project.public_id}/")
-    row = customer_page.get_by_role("row").filter(has_text="Pelastussuunnitelma")
+    row = customer_page.locator("table[aria-labelledby=applications-title] tbody tr").filter(
+        has_text="Pelastussuunnitelma"
+    )
     assert "päätös tehty: myönnetty" in row.inner_text()
 
     pekka, police_page = log_in(browser, base, "Pekka Poliisi", "HKI-POLICE")
@@ -110,6 +112,7 @@ def test_rescue_official_handles_the_rescue_plan_and_police_sees_only_the_decisi
     refused = police_page.request.get(
         f"{application_url}attachments/{attachment.public_id}/", max_redirects=0
     )
-    assert refused.status == 403
+    # Another authority's attachment answers like a missing one (the refusal is logged).
+    assert refused.status == 404
     for context in (riikka, maija, pekka):
         context.close()

@@ -32,6 +32,10 @@ def test_customer_logs_in_with_the_test_idp_chooses_a_company_and_reads_the_acce
     assert axe_violations(page) == []
     page.get_by_role("button", name="Festivaali Oy (3141593-8)").click()
 
+    # The company's work first: its projects, the rest one click away in the header.
+    assert page.locator("h1").inner_text() == "Hankkeesi"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Maija Meikäläinen \u2013 Festivaali Oy").click()
     assert page.locator("h1").inner_text() == "Omat tiedot"
     assert "Festivaali Oy (3141593-8)" in page.inner_text("main")
     assert axe_violations(page) == []

@@ -19,10 +19,11 @@ from tests.projects.factories import (
     ServiceFactory,
     vocabulary,
 )
+from tests.samples import MINIMAL_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PDF = MINIMAL_PDF
 SERVICES = ("Yleisötilaisuusilmoitus", "Pelastussuunnitelma", "Meluilmoitus", "Myyntiilmoitus")
 
 
@@ -59,7 +60,7 @@ def test_project_from_empty_to_two_receipts(live_server, browser, tmp_path):
         page.get_by_label(name).check()
     assert_accessible(page)
     page.get_by_role("button", name="Lisää hankkeeseen").click()
-    assert page.locator("tbody tr").count() == 4
+    assert page.locator("table[aria-labelledby=applications-title] tbody tr").count() == 4
 
     page.get_by_role("link", name="Yhteiset tiedot").first.click()
     page.get_by_label("Yhteyshenkilön sähköposti").fill("maija@example.fi")
@@ -92,10 +93,10 @@ def test_project_from_empty_to_two_receipts(live_server, browser, tmp_path):
         assert_accessible(page)
 
     page.goto(summary_url)
-    rows = page.locator("tbody tr")
+    rows = page.locator("table[aria-labelledby=applications-title] tbody tr")
     statuses = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
     assert statuses.count("lähetetty") == 2, statuses
-    table = page.locator("tbody")
+    table = page.locator("table[aria-labelledby=applications-title] tbody")
     assert table.get_by_text("päätös odotettavissa").count() == 2
     assert table.get_by_text("jätä viimeistään").count() == 2
     assert page.get_by_role("heading", name="Aikajana").is_visible()

@@ -18,10 +18,11 @@ from luvat.workdays import latest_submission_date
 from tests.assessment.answers import ANSWERS
 from tests.browser.conftest import axe_violations
 from tests.browser.test_assessment_browser import fill
+from tests.samples import MINIMAL_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PDF = MINIMAL_PDF
 SHARED = {  # typed once, on the shared-data page (Finnish labels of the vocabulary)
     "Kohteen osoite": ("site_address", "Kaisaniemen puisto, Helsinki"),
     "Toiminnan tai tapahtuman nimi": ("activity_name", "Kesäfestari"),
@@ -85,7 +86,7 @@ def test_from_event_assessment_to_two_receipts(live_server, page, tmp_path):
     project = Project.objects.get()
     summary_url = f"{base}/fi/projects/{project.public_id}/"
     assert page.url == summary_url
-    assert page.locator("tbody tr").count() == 4
+    assert page.locator("table[aria-labelledby=applications-title] tbody tr").count() == 4
     accessible(page)
 
     # Shared data, typed once.
@@ -126,7 +127,7 @@ def test_from_event_assessment_to_two_receipts(live_server, page, tmp_path):
         page.get_by_role("button", name="Tallenna luonnos").click()
         for code in codes:
             page.locator(f"#file-{code}").set_input_files(str(attachment))
-            page.locator(f"form:has(#file-{code}) button[type=submit]").click()
+            page.locator(f'button[value="attach:{code}"]').click()
         page.get_by_role("button", name="Tallenna ja lähetä").click()
         assert page.get_by_role("heading", name="Vastaanottokuittaus").is_visible()
         assert len(page.locator("code.hash").inner_text()) == 64
@@ -137,19 +138,23 @@ def test_from_event_assessment_to_two_receipts(live_server, page, tmp_path):
 
     # The summary: statuses, deadlines, the timeline.
     page.goto(summary_url)
-    rows = page.locator("tbody tr")
+    rows = page.locator("table[aria-labelledby=applications-title] tbody tr")
     statuses = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
     assert statuses.count("lähetetty") == 2, statuses
-    table = page.locator("tbody")
+    table = page.locator("table[aria-labelledby=applications-title] tbody")
     # The catalogue has no processing-time target for these two, so no decision date is
     # promised; the draft still waiting is shown with its last submission day.
     notice = project.applications.get(service__code="public-event-notification")
     assert project.starts_on is not None
     latest = latest_submission_date(project.starts_on, 5, working_days=False)
-    row = page.locator("tbody tr", has_text=notice.reference)
+    row = page.locator(
+        "table[aria-labelledby=applications-title] tbody tr", has_text=notice.reference
+    )
     assert f"jätä viimeistään {latest.day}.{latest.month}.{latest.year}" in row.inner_text()
     assert "Jatka viranomaisen asiointipalvelussa." in row.inner_text()
-    kept = page.locator("tbody tr", has_text="Turvallisuusasiakirja").inner_text()
+    kept = page.locator(
+        "table[aria-labelledby=applications-title] tbody tr", has_text="Turvallisuusasiakirja"
+    ).inner_text()
     assert "yritys säilyttää itse" in kept
     assert table.get_by_text("Ei toimenpiteitä: viranomainen käsittelee hakemusta.").count() == 2
     assert page.get_by_role("heading", name="Aikajana").is_visible()

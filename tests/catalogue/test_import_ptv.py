@@ -65,3 +65,31 @@ def test_the_command_reports_and_rejects_bad_files(catalogue, tmp_path, capsys):
     bad.write_text("[1, 2]")
     with pytest.raises(CommandError, match="every service must be an object"):
         call_command("import_ptv", str(bad))
+
+
+def test_a_file_with_only_finnish_texts_keeps_the_swedish_and_english_ones(catalogue, tmp_path):
+    service = Service.objects.get(code="public-event-notification")
+    before = {f: getattr(service, f) for f in ("name_sv", "name_en", "description_en")}
+    assert all(before.values())
+    page = json.loads(SAMPLE.read_text())
+    finnish_only = dict(page["itemList"][0])
+    finnish_only["serviceNames"] = [{"type": "Name", "language": "fi", "value": "Uusi nimi"}]
+    finnish_only["serviceDescriptions"] = [
+        {"type": "Summary", "language": "fi", "value": "Uusi kuvaus."}
+    ]
+    path = tmp_path / "fi.json"
+    path.write_text(json.dumps(finnish_only))
+    report = ptv_import(path=path, actor=ACTOR)
+    service.refresh_from_db()
+    assert (service.name_fi, service.description_fi) == ("Uusi nimi", "Uusi kuvaus.")
+    assert {f: getattr(service, f) for f in before} == before
+    assert set(report.changes["public-event-notification"]) >= {"name_fi", "description_fi"}
+    assert "name_en" not in report.changes["public-event-notification"]
+    assert report.kept_languages["public-event-notification"] == ["sv", "en"]
+
+
+def test_the_command_names_the_fields_it_changed(catalogue, capsys):
+    call_command("import_ptv", str(SAMPLE))
+    out = capsys.readouterr().out
+    assert "updated public-event-notification: " in out
+    assert "name_en" in out.split("updated public-event-notification: ")[1].splitlines()[0]

@@ -176,8 +176,8 @@ def test_a_kind_without_any_catalogued_authority_is_rejected(catalogue, data_cop
 def test_schema_errors_name_the_line(catalogue, data_copy):
     edit(
         data_copy / "municipalities.yaml",
-        '{code: "091", fi: "Helsinki", sv: "Helsingfors"}',
-        '{code: "91", fi: "Helsinki"}',
+        '{code: "091", fi: "Helsinki", sv: "Helsingfors", county: HKI',
+        '{code: "91", fi: "Helsinki", county: HKI',
     )
     problems = rejected(data_copy)
     lines = (data_copy / "municipalities.yaml").read_text().splitlines()
@@ -199,3 +199,20 @@ def test_the_command_reports_changes_and_refuses_broken_files(data_copy, capsys)
     with pytest.raises(CommandError, match="previous catalogue stays active"):
         call_command("load_catalogue", "--directory", str(data_copy))
     assert "unknown authority kind 'nobody'" in capsys.readouterr().err
+
+
+def test_a_load_keeps_a_joining_mode_set_outside_the_files_and_reports_it(catalogue, capsys):
+    service = Service.objects.get(code="event-rescue-plan")
+    assert service.joining_mode == service.files_joining_mode
+    service.joining_mode = "api"  # as onboarding or the demo records it
+    service.save(update_fields=["joining_mode"])
+    call_command("load_catalogue")
+    service.refresh_from_db()
+    assert service.joining_mode == "api"
+    out = capsys.readouterr().out
+    assert "kept event-rescue-plan joining_mode 'api' set outside the files" in out
+    load = CatalogueLoad.objects.order_by("-loaded_at", "-pk").first()
+    assert load is not None
+    assert {"service": "event-rescue-plan", "field": "joining_mode", "kept": "api"}.items() <= (
+        load.summary["conflicts"][0].items()
+    )

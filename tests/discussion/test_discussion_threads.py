@@ -19,6 +19,7 @@ from tests.discussion.factories import (
     festival_room,
     official,
 )
+from tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -151,16 +152,14 @@ def test_attachments_are_stored_and_forbidden_types_refused_without_saving_anyth
 ):
     settings.MEDIA_ROOT = tmp_path
     thread = thread_of(room, ThreadKind.APPLICATION, 501)
-    pdf = SimpleUploadedFile(
-        "../../Rescue plan.pdf", b"%PDF-1.7\n...", content_type="application/pdf"
-    )
+    pdf = SimpleUploadedFile("../../Rescue plan.pdf", MINIMAL_PDF, content_type="application/pdf")
     message = message_post(
         actor=customer(), user_id=None, thread=thread, body="Plan attached", attachments=[pdf]
     )
     [attachment] = message.attachments.all()
     assert attachment.filename == "Rescue plan.pdf"
     assert attachment.content_type == "application/pdf"
-    assert attachment.file.read() == b"%PDF-1.7\n..."
+    assert attachment.file.read() == MINIMAL_PDF
 
     for bad in (
         SimpleUploadedFile("tool.exe", b"MZ\x90\x00", content_type="application/octet-stream"),

@@ -17,6 +17,7 @@ from luvat.discussion.selectors import thread_messages
 from luvat.discussion.services import message_post
 from luvat.discussion.text import render_message
 from tests.discussion.factories import COMPANY, customer, festival_room
+from tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 RECORDED = Path(__file__).parent / "recorded"
@@ -117,10 +118,10 @@ def test_attachments_are_uploaded_and_linked(zulip, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     room = festival_room()
     thread = room.threads.get(kind=ThreadKind.APPLICATION, application_id=501)
-    pdf = SimpleUploadedFile("rescue-plan.pdf", b"%PDF-1.7 plan", content_type="application/pdf")
+    pdf = SimpleUploadedFile("rescue-plan.pdf", MINIMAL_PDF, content_type="application/pdf")
     message_post(actor=customer(), user_id=None, thread=thread, body="Plan", attachments=[pdf])
     upload = next(r for r in zulip.requests if r.url.path == "/api/v1/user_uploads")
-    assert b'filename="rescue-plan.pdf"' in upload.content and b"%PDF-1.7 plan" in upload.content
+    assert b'filename="rescue-plan.pdf"' in upload.content and MINIMAL_PDF in upload.content
     post = next(r for r in zulip.requests if r.url.path == "/api/v1/messages")
     assert form(post)["content"].endswith(
         "[rescue-plan.pdf](/user_uploads/2/4e/m2A3MSqFnWRLUf9SaPzQ0Up_/rescue-plan.pdf)"

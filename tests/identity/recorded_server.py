@@ -15,6 +15,7 @@ class Seen:
     method: str
     path: str  # path with query, as sent
     headers: dict[str, str]
+    body: bytes = b""
 
 
 @dataclass
@@ -44,7 +45,9 @@ def recorded_server() -> Iterator[RecordedServer]:
 
     class Handler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
-            request = Seen(self.command, self.path, {k: v for k, v in self.headers.items()})
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = Seen(self.command, self.path, {k: v for k, v in self.headers.items()}, body)
             seen.append(request)
             matches = [
                 (prefix, route)

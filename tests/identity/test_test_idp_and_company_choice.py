@@ -97,7 +97,11 @@ def test_official_chooses_their_authority_but_not_another():
     login_test_idp(client, role.person)
     assert client.post("/en/account/choose/", {"authority_code": "LVV"}).status_code == 403
     assert client.post("/en/account/choose/", {"authority_code": "TUKES"}).status_code == 302
-    assert client.session["luvat.acting"] == {"kind": "official", "authority_code": "TUKES"}
+    assert client.session["luvat.acting"] == {
+        "kind": "official",
+        "authority_code": "TUKES",
+        "authority_admin": False,
+    }
 
 
 def test_test_idp_is_absent_when_not_enabled(settings):

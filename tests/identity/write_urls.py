@@ -6,10 +6,10 @@ from django.views.decorators.http import require_POST
 
 from luvat.audit.actors import ActorKind
 from luvat.config.urls import urlpatterns as real_urlpatterns
-from luvat.identity.policy import require_actor
+from luvat.identity.door import require_actor
 
 
-@require_actor(ActorKind.CUSTOMER, company=True, write=True)
+@require_actor(ActorKind.CUSTOMER, company=True)
 @require_POST
 def save_draft(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"saved for {request.actor.on_behalf_of}")  # type: ignore[attr-defined]

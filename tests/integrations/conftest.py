@@ -8,7 +8,7 @@ from typing import cast
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from luvat.catalogue.models import JoiningMode, Service
+from luvat.catalogue.models import Authority, JoiningMode, Service
 from luvat.identity.models import ApiClient
 from luvat.identity.services import api_key_issue
 from luvat.integrations.models import OutboxMessage
@@ -21,9 +21,21 @@ from luvat.projects.services import (
 )
 from tests.integrations.factories import ADMIN
 from tests.projects.factories import BUSINESS_A, CUSTOMER_A, AuthorityFactory, ServiceFactory
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 AUTHORITY = "HKI-POLICE"
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_secrets():
+    """Signing secrets are remembered per process for a few seconds; a test's rolled-back
+    endpoint must not be remembered into the next test."""
+    from luvat.integrations.selectors import forget_authority_secrets
+
+    forget_authority_secrets()
+    yield
+    forget_authority_secrets()
 
 
 @pytest.fixture(autouse=True)
@@ -42,13 +54,22 @@ def vocab(db):
 
 def submit_new_application(name: str = "Kesäfestivaali") -> Application:
     """A project with one API-integrated application, filled in and submitted."""
-    AuthorityFactory(code=AUTHORITY)
-    service = cast(
+    application = ready_application(name)
+    application_submit(application=application, actor=CUSTOMER_A)
+    application.refresh_from_db()
+    return application
+
+
+def ready_application(name: str = "Kesäfestivaali", business_id: str = BUSINESS_A) -> Application:
+    """A project with one API-integrated application, filled in and ready to submit."""
+    if not Authority.objects.filter(code=AUTHORITY).exists():
+        AuthorityFactory(code=AUTHORITY)
+    service = Service.objects.filter(code="public-event-notification").first() or cast(
         Service, ServiceFactory(code="public-event-notification", joining_mode=JoiningMode.API)
     )
     project = project_create(
         actor=CUSTOMER_A,
-        business_id=BUSINESS_A,
+        business_id=business_id,
         company_name="Festivaali Oy",
         name=name,
         services=[service],
@@ -71,8 +92,6 @@ def submit_new_application(name: str = "Kesäfestivaali") -> Application:
         upload=SimpleUploadedFile("kartta.pdf", PDF, content_type="application/pdf"),
         actor=CUSTOMER_A,
     )
-    application.refresh_from_db()
-    application_submit(application=application, actor=CUSTOMER_A)
     application.refresh_from_db()
     return application
 

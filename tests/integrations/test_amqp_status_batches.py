@@ -90,6 +90,6 @@ def test_a_batch_from_the_queue_applies_the_good_and_rejects_the_bad(submitted, 
     )
     assert sorted(reason.split(":")[0] for reason in reasons) == [
         "bad-signature",
-        "conflict",
+        "status-conflict",
         "unknown-application",
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from luvat.audit.models import AuditEvent
 from luvat.integrations.endpoints import (
+    SUCCESS_REFRESH_SECONDS,
     choose_endpoint,
     circuit_close,
     circuit_record_results,
@@ -131,3 +132,21 @@ def test_admin_sets_a_secret_without_ever_showing_it(admin_client) -> None:
     assert page.status_code == 200 and SECRET not in page.content.decode()
     listing = admin_client.get("/en/admin/integrations/authorityendpoint/")
     assert "tampere-env" in listing.content.decode()
+
+
+def test_a_healthy_circuit_is_not_written_on_every_round(django_assert_num_queries) -> None:
+    endpoint = make_endpoint()
+    now = timezone.now()
+    circuit_record_results(endpoint_id=endpoint.pk, results=[OK], now=now)
+    known = EndpointCircuit.objects.get(endpoint=endpoint)
+    later = now + timedelta(seconds=SUCCESS_REFRESH_SECONDS / 2)
+    with django_assert_num_queries(0):
+        circuit_record_results(endpoint_id=endpoint.pk, results=[OK, OK], now=later, known=known)
+    # A failure is written at once; so is a success once the last one is old enough.
+    circuit_record_results(endpoint_id=endpoint.pk, results=[DOWN], now=later, known=known)
+    row = EndpointCircuit.objects.get(endpoint=endpoint)
+    assert (row.consecutive_failures, row.last_failure_at) == (1, later)
+    stale = now + timedelta(seconds=SUCCESS_REFRESH_SECONDS + 1)
+    circuit_record_results(endpoint_id=endpoint.pk, results=[OK], now=stale, known=known)
+    row.refresh_from_db()
+    assert (row.consecutive_failures, row.last_success_at) == (0, stale)

@@ -48,12 +48,34 @@ def test_simulator_passes_over_http_and_the_report_is_stored() -> None:
     assert simulator.ledger.snapshot()["refused_signatures"] == 1
 
 
-def test_silent_endpoint_fails_the_status_checks() -> None:
+EVENT_CHECKS = [
+    "status 'received' within 3 s",
+    "later statuses within 3 s",
+    "one case per message id (no second case from the repeat)",
+    "events are signed and in the documented form",
+]
+
+
+def test_silent_endpoint_fails_every_check_about_events() -> None:
+    """An authority system that accepts deliveries but never reports back fails every check
+    that needs its events: none passes for want of evidence."""
     config = SimulatorConfig("tampere-env", secret=SECRET, send_events=False)
     with running_simulator(config) as (_simulator, url):
         run = run_conformance(options=options(url), actor=KIT)
     assert not run.passed
-    assert failed(run) == ["status 'received' within 3 s", "later statuses within 3 s"]
+    assert failed(run) == EVENT_CHECKS
+    by_name = {c["name"]: c for c in run.report["checks"]}
+    assert "cannot be shown" in by_name["events are signed and in the documented form"]["detail"]
+
+
+def test_half_correct_endpoint_fails_only_what_it_gets_wrong() -> None:
+    """Accepts, de-duplicates and checks signatures, reports 'received', and then nothing
+    within the time allowed."""
+    config = SimulatorConfig("tampere-env", secret=SECRET, delays=(0.05, 30.0, 30.0))
+    with running_simulator(config) as (_simulator, url):
+        run = run_conformance(options=options(url), actor=KIT)
+    assert not run.passed
+    assert failed(run) == ["later statuses within 3 s"]
 
 
 def test_endpoint_that_ignores_signatures_fails() -> None:
@@ -123,4 +145,37 @@ def test_simulator_passes_over_amqp() -> None:
     assert run.passed, run.report
     assert "a bad signature is refused (no case started)" in [
         c["name"] for c in run.report["checks"]
+    ]
+
+
+@pytest.mark.amqp
+def test_silent_endpoint_over_amqp_fails_every_check_about_events() -> None:
+    url = os.environ["LUVAT_AMQP_URL"]
+    code = f"conf{uuid.uuid4().hex[:8]}"
+    simulator = AuthoritySimulator(SimulatorConfig(code, secret=SECRET, send_events=False))
+    simulator.events = AmqpEventSender(simulator, url)
+    simulator.start()
+    receiver = AmqpReceiver(simulator, url)
+    receiver.start()
+    try:
+        assert receiver.ready.wait(10)
+        kit = ConformanceOptions(
+            authority_code=code,
+            endpoint_url=url,
+            transport="amqp",
+            secret=SECRET,
+            first_event_seconds=2,
+            decision_seconds=2,
+        )
+        run = run_conformance(options=kit, actor=KIT)
+    finally:
+        receiver.stop()
+        simulator.stop()
+    assert not run.passed
+    assert failed(run) == [
+        "status 'received' within 2 s",
+        "later statuses within 2 s",
+        "one case per message id (no second case from the repeat)",
+        "a bad signature is refused (no case started)",
+        "events are signed and in the documented form",
     ]

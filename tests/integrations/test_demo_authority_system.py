@@ -21,8 +21,9 @@ from luvat.projects.models import Application, Project
 from luvat.projects.services import application_save_form, application_submit, attachment_add
 from luvat.projects.status import Status
 from tests.integrations.test_authority_loop import wait_for_status
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 CUSTOMER = Actor(
     kind=ActorKind.CUSTOMER, ref="person:demo", label="Maija", on_behalf_of=DEMO_BUSINESS_ID
 )

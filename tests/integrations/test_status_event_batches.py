@@ -171,7 +171,10 @@ def test_another_authoritys_application_is_refused_and_the_rest_applied(
     (theirs,) = copies(submitted, 1, authority_id=other.pk)
     response = post_batch(client, [event(theirs, "received"), event(mine, "received")], key)
     results = response.json()["results"]
-    assert [(r["result"], r["problem"]) for r in results] == [(403, "other-authority"), (201, None)]
+    assert [(r["result"], r["problem"]) for r in results] == [
+        (404, "unknown-application"),
+        (201, None),
+    ]
     assert (status_of(theirs), status_of(mine)) == (Status.SUBMITTED, Status.RECEIVED)
     assert AccessEvent.objects.filter(outcome="denied", object_id=str(theirs.pk)).exists()
     assert not InboundEvent.objects.filter(application=theirs).exists()

@@ -128,13 +128,15 @@ def test_another_authority_is_refused(client, submitted, key) -> None:
     other_key = issue_api_key("ESPOO-ENV")
     make_endpoint(authority_code="ESPOO-ENV", url="http://127.0.0.1:9/", signing_secret=SECRET)
     response = post(client, submitted, event("received"), other_key)
-    assert response.status_code == 403
+    # Another authority's application is answered exactly as an unknown one (issue 12).
+    assert response.status_code == 404
+    assert response.json()["type"] == "/problems/unknown-application"
     assert status_of(submitted) == Status.SUBMITTED
     document = client.get(
         f"/api/v1/applications/{submitted.public_id}/document",
         HTTP_AUTHORIZATION=f"Bearer {other_key}",
     )
-    assert document.status_code == 403
+    assert document.status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -146,6 +148,39 @@ def test_bad_or_missing_signature_is_refused(client, submitted, key, secret, sta
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/problem+json")
     assert status_of(submitted) == Status.SUBMITTED
+    assert AuditEvent.objects.filter(action="status_event.refused").exists()
+
+
+@pytest.mark.parametrize("endpoint", ["none", "without a secret", "disabled"])
+@pytest.mark.parametrize("path", ["single", "batch"])
+def test_an_authority_without_a_signing_secret_cannot_post_unsigned(
+    client, submitted, endpoint, path
+) -> None:
+    if endpoint == "without a secret":
+        make_endpoint(authority_code=AUTHORITY, url="http://127.0.0.1:9/", signing_secret="")
+    elif endpoint == "disabled":
+        make_endpoint(
+            authority_code=AUTHORITY,
+            url="http://127.0.0.1:9/",
+            signing_secret=SECRET,
+            enabled=False,
+        )
+    key = issue_api_key(AUTHORITY)
+    if path == "single":
+        response = post(client, submitted, event("received"), key, secret="")
+    else:
+        body = {"events": [{**event("received"), "application_id": str(submitted.public_id)}]}
+        response = client.post(
+            "/api/v1/applications/events",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    assert response.status_code == 403
+    assert response.json()["type"] == "/problems/no-signing-secret"
+    assert status_of(submitted) == Status.SUBMITTED
+    assert not InboundEvent.objects.exists()
     assert AuditEvent.objects.filter(action="status_event.refused").exists()
 
 
@@ -218,8 +253,11 @@ def test_expired_attachment_link(client, submitted, key, settings) -> None:
 
 
 def test_an_event_costs_a_fixed_number_of_queries(
-    client, submitted, key, django_assert_max_num_queries
+    client, submitted, key, django_assert_max_num_queries, settings
 ) -> None:
+    # The event's own cost; the rate limit's database-cache counter (8 more statements per
+    # request) is measured apart and is issue 17's to make cheaper.
+    settings.RATELIMIT_ENABLE = False
     assert post(client, submitted, event("received"), key).status_code == 201
     # Key and signing secrets are remembered; the rest is the change itself (with savepoints).
     with django_assert_max_num_queries(18):

@@ -13,6 +13,7 @@ from luvat.notifications.services import (
     notification_publish,
 )
 from luvat.notifications.tasks import fan_out_batch, send_email_batch
+from tests.notifications.factories import EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,9 @@ def people(monkeypatch):
         "olli": model.objects.create_user("olli", "olli@rescue.example"),
         "nomail": model.objects.create_user("nomail", ""),
     }
+    for user in users.values():
+        if user.email:
+            EmailAddressFactory.create(user=user, address=user.email)
     company = {"1234567-1": {users["cecilia"].pk, users["carl"].pk, users["nomail"].pk}}
     authority = {"hki-rescue": {users["olli"].pk}}
     register_audience_resolver(

@@ -98,7 +98,7 @@ def test_figures_on_a_hand_made_history(django_assert_num_queries):
     )
     # 3: submitted, never received: counts only in the volume.
     _history(service, authority, 3, [("draft", draft), ("submitted", day)])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         report = measure(
             authority_code=authority.code,
             start=date(2026, 3, 1),

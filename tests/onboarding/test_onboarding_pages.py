@@ -18,6 +18,7 @@ from tests.onboarding.factories import (
     official,
     official_client,
 )
+from tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +112,8 @@ def test_evidence_file_is_checked_and_served_only_to_the_authority(ville, servic
     program = SimpleUploadedFile("plan.pdf", b"MZ\x90\x00rest", content_type="application/pdf")
     response = ville.post(url, {"state": "done", "evidence_file": program})
     assert response.status_code == 422
-    assert b"evidence may be" in response.content
-    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert b"a program, not a document" in response.content
+    pdf = SimpleUploadedFile("plan.pdf", MINIMAL_PDF, content_type="application/pdf")
     response = ville.post(url, {"state": "done", "owner": "Ville", "evidence_file": pdf})
     assert response.status_code == 302
     item.refresh_from_db()

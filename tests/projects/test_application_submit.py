@@ -20,8 +20,9 @@ from luvat.projects.services import (
 from luvat.projects.snapshots import snapshot_sha256
 from luvat.projects.status import InvalidTransition, Status
 from tests.projects.factories import BUSINESS_A, CUSTOMER_A, AuthorityFactory, ServiceFactory
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture

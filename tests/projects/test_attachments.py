@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luvat.projects.errors import AttachmentRejected
-from luvat.projects.filetypes import sniff
 from luvat.projects.models import Attachment
 from luvat.projects.services import (
     application_save_form,
@@ -17,9 +16,11 @@ from luvat.projects.services import (
     attachment_remove,
     project_create,
 )
+from luvat.uploads.filetypes import sniff
 from tests.projects.factories import BUSINESS_A, CUSTOMER_A, AuthorityFactory, ServiceFactory
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+PDF = MINIMAL_PDF
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 

@@ -5,6 +5,7 @@ form names every required field on submit."""
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import Service
@@ -59,6 +60,9 @@ def test_every_catalogue_form_renders(client, catalogue, language):
             if service.joining_mode == "redirect" and name not in mapping:
                 continue  # the authority's own e-service asks the rest
             assert f'id="field-{name}"' in html, (service.code, name)
+            prop = schema["properties"][name]
+            label = prop["title"] if language == "fi" else prop[f"title_{language}"]
+            assert escape(label) in html, (service.code, name, language)
         if service.joining_mode == "redirect":
             assert f"/applications/{application.public_id}/redirect/" in html, service.code
             continue
@@ -80,3 +84,23 @@ def test_an_empty_catalogue_form_names_every_required_field(catalogue):
             if spec.get("required")
         }
         assert expected <= set(problems), application.service.code
+
+
+def test_a_label_without_a_translation_falls_back_to_finnish_marked_as_finnish():
+    from django.utils import translation
+
+    from luvat.projects.schema_forms import form_fields
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string", "title": "Järjestäjä", "title_sv": "Arrangör"},
+            "b": {"type": "string", "title": "Melulähde"},
+        },
+    }
+    with translation.override("sv"):
+        a, b = form_fields(schema, mapping={}, data={})
+    assert (a.label, a.label_lang) == ("Arrangör", "")
+    assert (b.label, b.label_lang) == ("Melulähde", "fi")
+    with translation.override("fi"):
+        assert form_fields(schema, mapping={}, data={})[1].label_lang == ""

@@ -21,8 +21,9 @@ from luvat.projects.services import (
 )
 from tests.identity.factories import FESTIVAALI, LocalMandateFactory
 from tests.identity.helpers import act_for_company
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 MAIJA = Actor(
     kind=ActorKind.CUSTOMER, ref="person:0", label="Maija Meikäläinen", on_behalf_of=FESTIVAALI
 )

@@ -16,8 +16,9 @@ from luvat.identity.models import Person
 from tests.assessment.answers import ANSWERS
 from tests.identity.factories import FESTIVAALI
 from tests.identity.helpers import act_for_company
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PDF = MINIMAL_PDF
 API = "/api/v1/projects"
 SHARED = {
     "site_address": "Kaisaniemen puisto, Helsinki",

@@ -9,8 +9,9 @@ from django.test import Client
 from tests.identity.factories import FESTIVAALI, TERAS, LocalMandateFactory
 from tests.identity.helpers import act_for_company
 from tests.projects.factories import AuthorityFactory, ServiceFactory
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = MINIMAL_PDF
 API = "/api/v1/projects"
 
 
@@ -109,13 +110,13 @@ def test_api_refuses_other_companies_and_anonymous(api, vocab):
     ).json()["id"]
     other = Client()
     act_for_company(other, LocalMandateFactory.create(business_id=TERAS).person, TERAS)
-    assert other.get(f"{API}/{pid}").status_code == 403
+    assert other.get(f"{API}/{pid}").status_code == 404  # as a missing one: ids cannot be probed
     refused = other.put(
         f"{API}/{pid}/shared-data",
         {"values": {"contact_email": "x@example.fi"}},
         content_type="application/json",
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 404
     assert refused["Content-Type"] == "application/problem+json"
     assert other.get(f"{API}/").json() == []
     anonymous = Client().get(f"{API}/")

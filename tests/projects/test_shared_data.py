@@ -22,8 +22,9 @@ from luvat.projects.services import (
 from luvat.projects.snapshots import snapshot_sha256
 from luvat.projects.values import business_id_is_valid
 from tests.projects.factories import BUSINESS_A, CUSTOMER_A, AuthorityFactory, ServiceFactory
+from tests.samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def test_project_creation_records_register_data_with_its_provenance(vocab):
@@ -128,7 +129,14 @@ def test_changes_after_submission_go_to_those_authorities_as_a_supplement(vocab)
     [row] = summary.rows_with_changes
     assert row.application == submitted
     assert row.changed_shared_data == [
-        {"code": "contact_email", "old": "old@example.fi", "new": "new@example.fi"}
+        {
+            "code": "contact_email",
+            "old": "old@example.fi",
+            "new": "new@example.fi",
+            "label": "Yhteyshenkilön sähköposti",
+            "old_text": "old@example.fi",
+            "new_text": "new@example.fi",
+        }
     ]
 
     [receipt] = shared_data_change_propagate(project=project, actor=CUSTOMER_A)

@@ -13,11 +13,17 @@ from ninja.responses import Status
 from pydantic import Field
 
 from luvat.assessment.models import Assessment
-from luvat.assessment.selectors import assessment_by_public_id, package_by_code, packages_active
+from luvat.assessment.selectors import (
+    assessment_by_public_id,
+    package_by_code,
+    package_in_catalogue,
+    packages_active,
+)
 from luvat.assessment.services import InvalidAnswers, assessment_create
 from luvat.audit.actors import Actor
 from luvat.catalogue.models import ServicePackage
 from luvat.web.api_errors import ApiProblem
+from luvat.web.ratelimits import address_key, check_api
 
 router = Router(tags=["assessment"])
 
@@ -34,8 +40,11 @@ class PackageOut(Schema):
 class QuestionnaireOut(Schema):
     package: str
     questions: list[dict[str, Any]] = Field(
-        description="id, type (yes_no|number|date|choice|multi_choice|municipality), label, "
-        "help, required, min, max, integer, future, options, show_if (JSON Logic), vocabulary"
+        description="id, type (yes_no|number|date|choice|multi_choice|municipality|text|"
+        "change|repeat), label, help, required, min, max, integer, future, options, show_if "
+        '(JSON Logic), vocabulary, not_sure (the answer "not_sure" is accepted), '
+        "decided_by, items and max_items (repeat: a list of objects), max_length (text); "
+        'change answers are {"before": n, "after": n}'
     )
 
 
@@ -100,7 +109,8 @@ def get_questionnaire(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Run a package's rules on answers and store the result",
 )
 def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
-    package = package_by_code(payload.package)
+    check_api(request, "assessment", address_key(request))
+    catalogue, package = package_in_catalogue(payload.package)
     if package is None:
         raise ApiProblem(
             status=422,
@@ -123,11 +133,19 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dic
                 answers=payload.answers,
                 language=payload.language,
                 actor=Actor.anonymous(),
+                catalogue=catalogue,
             )
         except InvalidAnswers as exc:
             errors = [
                 {
-                    "location": ["body", "answers", question_id],
+                    "location": [
+                        "body",
+                        "answers",
+                        *(
+                            int(p) if p.isascii() and p.isdigit() else p
+                            for p in question_id.split(".")
+                        ),
+                    ],
                     "field": f"answers.{question_id}",
                     "message": str(error.message),
                     "code": error.code,

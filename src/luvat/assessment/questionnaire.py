@@ -11,22 +11,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datalogic_py import Rule
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from luvat.catalogue.logic import compile_expression, data_handle, holds
+from luvat.catalogue.logic import compile_expression, data_handle, holds, rule_reads
 from luvat.catalogue.models import Municipality, ServicePackage
 
 DEFINITELY = "definitely"
 POSSIBLY = "possibly"
+NOT_SURE = "not_sure"
+# Rules see a "not sure" answer as null and find the question's id in this list:
+# {"in": ["question_id", {"var": "not_sure"}]}. Items of a repeatable answer carry their own.
+NOT_SURE_VAR = "not_sure"
+# Largest magnitude a number answer may have: beyond it JSON numbers lose precision.
+NUMBER_LIMIT = 10**15
+MAX_ITEMS_DEFAULT = 50
+
+if TYPE_CHECKING:
+    from luvat.catalogue.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,11 @@ class Question:
     options: tuple[Option, ...]
     show_if: Rule | None
     vocabulary: str
+    not_sure: bool = False
+    decided_by: dict[str, str] = field(default_factory=dict)
+    items: tuple[Question, ...] = ()
+    max_items: int = MAX_ITEMS_DEFAULT
+    max_length: int = 200
 
     def text(self, attribute: str, language: str) -> str:
         texts: dict[str, str] = getattr(self, attribute)
@@ -58,7 +74,13 @@ class Question:
         return {option.value for option in self.options}
 
     def empty(self) -> Any:
-        return [] if self.type == "multi_choice" else None
+        return [] if self.type in {"multi_choice", "repeat"} else None
+
+    def item(self, item_id: str) -> Question | None:
+        return next((q for q in self.items if q.id == item_id), None)
+
+    def item_for(self, vocabulary: str) -> Question | None:
+        return next((q for q in self.items if q.vocabulary == vocabulary), None)
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,11 @@ class PackageRule:
     when: Rule
     reason: dict[str, str]
     legal_basis: str
+    # A repeatable question: the rule is evaluated once per item, with the item as "item".
+    for_each: str = ""
+    facts: tuple[str, ...] = ()
+    # Question ids the rule reads (top level, and "question.sub" for item answers).
+    reads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -87,17 +114,32 @@ class CompiledPackage:
 _cache: dict[str, CompiledPackage] = {}
 
 
-def compiled_package(package: ServicePackage) -> CompiledPackage:
-    """The package's questionnaire and rules, compiled (cached by content)."""
+def compiled_package(
+    package: ServicePackage, *, catalogue: Snapshot | None = None
+) -> CompiledPackage:
+    """The package's questionnaire and rules, compiled: once per catalogue snapshot for the
+    snapshot's own package object, otherwise cached by content."""
+    if catalogue is not None and catalogue.packages.get(package.code) is package:
+        return catalogue.compiled(package)
     services = tuple(s.code for s in package.services.all())
+    return compile_package_data(package.code, package.questionnaire, package.rules, services)
+
+
+def compile_package_data(
+    code: str,
+    questionnaire: list[dict[str, Any]],
+    rules: list[dict[str, Any]],
+    services: tuple[str, ...],
+) -> CompiledPackage:
+    """Compile a package from its data (a loaded row or a data file), cached by content."""
     key = hashlib.sha256(
-        json.dumps([package.code, package.questionnaire, package.rules], sort_keys=True).encode()
+        json.dumps([code, questionnaire, rules, services], sort_keys=True).encode()
     ).hexdigest()
     compiled = _cache.get(key)
     if compiled is None:
         compiled = CompiledPackage(
-            code=package.code,
-            questions=tuple(_question(q) for q in package.questionnaire),
+            code=code,
+            questions=tuple(_question(q) for q in questionnaire),
             rules=tuple(
                 PackageRule(
                     service=r["service"],
@@ -105,8 +147,11 @@ def compiled_package(package: ServicePackage) -> CompiledPackage:
                     when=compile_expression(r["when"]),
                     reason=r["reason"],
                     legal_basis=r.get("legal_basis", ""),
+                    for_each=r.get("for_each", ""),
+                    facts=tuple(r.get("facts", ())),
+                    reads=frozenset(rule_reads(r["when"], for_each=r.get("for_each", ""))),
                 )
-                for r in package.rules
+                for r in rules
             ),
             services=services,
         )
@@ -128,6 +173,11 @@ def _question(data: dict[str, Any]) -> Question:
         options=tuple(Option(o["value"], o["label"]) for o in data.get("options", [])),
         show_if=compile_expression(data["show_if"]) if "show_if" in data else None,
         vocabulary=data.get("vocabulary", ""),
+        not_sure=data.get("not_sure", False),
+        decided_by=data.get("decided_by", {}),
+        items=tuple(_question(q) for q in data.get("items", [])),
+        max_items=data.get("max_items", MAX_ITEMS_DEFAULT),
+        max_length=data.get("max_length", 200),
     )
 
 
@@ -183,10 +233,16 @@ def _as_number(question: Question, value: Any, *, from_form: bool) -> int | floa
         except InvalidOperation:
             raise _Invalid("wrong_type", _("Enter a number.")) from None
         if not parsed.is_finite():
-            raise _Invalid("wrong_type", _("Enter a number."))
+            raise _Invalid("not_finite", _("Enter a number."))
+        if abs(parsed) > NUMBER_LIMIT:
+            raise _Invalid("too_large", _("The number is too large."))
         number = int(parsed) if parsed == parsed.to_integral_value() else float(parsed)
     else:
         number = value
+    if isinstance(number, float) and not math.isfinite(number):
+        raise _Invalid("not_finite", _("Enter a number."))
+    if abs(number) > NUMBER_LIMIT:
+        raise _Invalid("too_large", _("The number is too large."))
     if question.integer and number != int(number):
         raise _Invalid("not_integer", _("Enter a whole number."))
     if question.integer:
@@ -248,14 +304,95 @@ def _as_municipality(value: Any, municipalities: Container[str]) -> str:
     return value.strip()
 
 
+def _as_text(question: Question, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("wrong_type", _("Enter text."))
+    text = " ".join(value.split())
+    if len(text) > question.max_length:
+        raise _Invalid(
+            "too_long", _("Enter at most %(max)s characters.") % {"max": question.max_length}
+        )
+    return text
+
+
+def _as_change(question: Question, value: Any, *, from_form: bool) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) - {"before", "after"}:
+        raise _Invalid("wrong_type", _("Give the figure before and after the change."))
+    cleaned: dict[str, Any] = {}
+    for part in ("before", "after"):
+        if _is_blank(value.get(part)):
+            raise _Invalid("required", _("Give the figure before and after the change."))
+        cleaned[part] = _as_number(question, value[part], from_form=from_form)
+    return cleaned
+
+
+class _InvalidItems(Exception):
+    def __init__(self, errors: dict[str, AnswerError]) -> None:
+        self.errors = errors
+
+
+def _as_items(
+    question: Question,
+    value: Any,
+    *,
+    today: date,
+    municipalities: Container[str],
+    from_form: bool,
+) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Invalid("wrong_type", _("Give a list of items."))
+    if len(value) > question.max_items:
+        raise _Invalid(
+            "too_many_items", _("Give at most %(max)s items.") % {"max": question.max_items}
+        )
+    items: list[dict[str, Any]] = []
+    errors: dict[str, AnswerError] = {}
+    for index, raw in enumerate(value):
+        item: dict[str, Any] = {}
+        for key in raw:
+            if question.item(key) is None:
+                errors[f"{index}.{key}"] = AnswerError(
+                    "unknown_question", _("There is no such question.")
+                )
+        for sub in question.items:
+            answer = raw.get(sub.id)
+            if _is_blank(answer):
+                item[sub.id] = sub.empty()
+                if sub.required:
+                    errors[f"{index}.{sub.id}"] = AnswerError(
+                        "required", _("Answer this question.")
+                    )
+                continue
+            try:
+                item[sub.id] = clean_answer(
+                    sub, answer, today=today, municipalities=municipalities, from_form=from_form
+                )
+            except _Invalid as invalid:
+                errors[f"{index}.{sub.id}"] = invalid.error
+        items.append(item)
+    if errors:
+        raise _InvalidItems(errors)
+    return items
+
+
 def _is_blank(value: Any) -> bool:
-    return value is None or value == "" or value == []
+    return value is None or value == "" or value == [] or value == {}
 
 
 def clean_answer(
     question: Question, value: Any, *, today: date, municipalities: Container[str], from_form: bool
 ) -> Any:
     """One answer in its canonical JSON form, or raise _Invalid."""
+    if question.not_sure and value == NOT_SURE:
+        return NOT_SURE
+    if question.type == "repeat":
+        return _as_items(
+            question, value, today=today, municipalities=municipalities, from_form=from_form
+        )
+    if question.type == "change":
+        return _as_change(question, value, from_form=from_form)
+    if question.type == "text":
+        return _as_text(question, value)
     if question.type == "yes_no":
         return _as_bool(value, from_form=from_form)
     if question.type == "number":
@@ -293,7 +430,9 @@ def clean_answers(
                 "unknown_question", _("There is no such question.")
             )
     for question in package.questions:
-        if question.show_if is not None and not holds(question.show_if, data_handle(values)):
+        if question.show_if is not None and not holds(
+            question.show_if, data_handle(rule_data(package.questions, values))
+        ):
             continue
         result.shown.append(question)
         value = raw.get(question.id)
@@ -307,6 +446,9 @@ def clean_answers(
             )
         except _Invalid as invalid:
             result.errors[question.id] = invalid.error
+        except _InvalidItems as invalid:
+            for where, error in invalid.errors.items():
+                result.errors[f"{question.id}.{where}"] = error
     return result
 
 
@@ -321,23 +463,63 @@ def municipality_codes() -> Container[str]:
     return _CataloguedMunicipalities()
 
 
-def evaluate_rules(package: CompiledPackage, values: dict[str, Any]) -> list[PackageRule]:
-    """The rules that hold for the cleaned answers, in catalogue order."""
-    handle = data_handle(values)
-    return [rule for rule in package.rules if holds(rule.when, handle)]
+def rule_data(questions: tuple[Question, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """What rules see: "not sure" answers as null, their ids in ``not_sure``."""
+    data: dict[str, Any] = {}
+    unsure: list[str] = []
+    for question in questions:
+        value = values.get(question.id, question.empty())
+        if value == NOT_SURE:
+            unsure.append(question.id)
+            value = None
+        elif question.type == "repeat" and isinstance(value, list):
+            value = [rule_data(question.items, item) for item in value]
+        data[question.id] = value
+    data[NOT_SURE_VAR] = unsure
+    return data
 
 
-def format_reason(rule: PackageRule, values: dict[str, Any], language: str) -> str:
-    """The rule's reason in ``language`` with ``{question_id}`` replaced by the answer."""
+@dataclass(frozen=True)
+class Match:
+    """A rule that holds; for a per-item rule, for which item (0-based)."""
+
+    rule: PackageRule
+    item: int | None = None
+
+
+def evaluate_rules(package: CompiledPackage, values: dict[str, Any]) -> list[Match]:
+    """The rules that hold for the cleaned answers, in catalogue order (items in order)."""
+    data = rule_data(package.questions, values)
+    handle = data_handle(data)
+    matches: list[Match] = []
+    for rule in package.rules:
+        if not rule.for_each:
+            if holds(rule.when, handle):
+                matches.append(Match(rule))
+            continue
+        for index, item in enumerate(data.get(rule.for_each) or []):
+            if holds(rule.when, data_handle({**data, "item": item})):
+                matches.append(Match(rule, index))
+    return matches
+
+
+def format_reason(
+    rule: PackageRule, values: dict[str, Any], language: str, item: dict[str, Any] | None = None
+) -> str:
+    """The rule's reason in ``language`` with ``{question_id}`` (or ``{item.sub}``) replaced."""
     template = rule.reason.get(language) or rule.reason["fi"]
 
     def answer(match: re.Match[str]) -> str:
-        value = values.get(match[1])
+        key = match[1]
+        value = (item or {}).get(key[5:]) if key.startswith("item.") else values.get(key)
         if isinstance(value, float | int) and not isinstance(value, bool):
             return _number_text(value, language)
+        if isinstance(value, dict) and {"before", "after"} <= set(value):
+            before, after = value["before"], value["after"]
+            return f"{_number_text(before, language)} → {_number_text(after, language)}"
         return match[0] if value is None else str(value)
 
-    return re.sub(r"\{([a-z][a-z0-9_]*)\}", answer, template)
+    return re.sub(r"\{((?:item\.)?[a-z][a-z0-9_]*)\}", answer, template)
 
 
 def _number_text(value: float, language: str) -> str:

@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from luvat.assessment.questionnaire import CompiledPackage, Question
+from luvat.assessment.questionnaire import NOT_SURE, CompiledPackage, Question, rule_data
 from luvat.catalogue.logic import data_handle, holds
 
 INTERESTING_NUMBERS = (
@@ -54,27 +54,50 @@ def random_answers(
     values: dict[str, Any] = {q.id: q.empty() for q in package.questions}
     answers: dict[str, Any] = {}
     for question in package.questions:
-        if question.show_if is not None and not holds(question.show_if, data_handle(values)):
+        if question.show_if is not None and not holds(
+            question.show_if, data_handle(rule_data(package.questions, values))
+        ):
             continue
         if not question.required and rng.random() < 0.2:
             continue
-        value: Any
-        if question.type == "yes_no":
-            value = rng.random() < 0.5
-        elif question.type == "number":
-            value = _number(question, rng)
-        elif question.type == "date":
-            value = (
-                today + timedelta(days=rng.randint(0 if question.future else -30, 400))
-            ).isoformat()
-        elif question.type == "choice":
-            value = rng.choice(question.options).value
-        elif question.type == "multi_choice":
-            value = [o.value for o in question.options if rng.random() < 0.3]
-            if question.required and not value:
-                value = [rng.choice(question.options).value]
-        else:
-            value = rng.choice(municipalities)
+        value = _answer(question, rng, today=today, municipalities=municipalities)
         answers[question.id] = value
         values[question.id] = value
     return answers
+
+
+def _answer(
+    question: Question, rng: random.Random, *, today: date, municipalities: list[str]
+) -> Any:
+    value: Any
+    if question.not_sure and rng.random() < 0.15:
+        return NOT_SURE
+    if question.type == "repeat":
+        return [
+            {
+                sub.id: _answer(sub, rng, today=today, municipalities=municipalities)
+                for sub in question.items
+            }
+            for _ in range(rng.randint(1 if question.required else 0, min(3, question.max_items)))
+        ]
+    if question.type == "change":
+        return {"before": _number(question, rng), "after": _number(question, rng)}
+    if question.type == "text":
+        return rng.choice(["Oy Esimerkki Ab", "Kioski", "Grilli 2"])
+    if question.type == "yes_no":
+        value = rng.random() < 0.5
+    elif question.type == "number":
+        value = _number(question, rng)
+    elif question.type == "date":
+        value = (
+            today + timedelta(days=rng.randint(0 if question.future else -30, 400))
+        ).isoformat()
+    elif question.type == "choice":
+        value = rng.choice(question.options).value
+    elif question.type == "multi_choice":
+        value = [o.value for o in question.options if rng.random() < 0.3]
+        if question.required and not value:
+            value = [rng.choice(question.options).value]
+    else:
+        value = rng.choice(municipalities)
+    return value

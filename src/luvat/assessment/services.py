@@ -19,6 +19,7 @@ from luvat.assessment.results import build_result
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
 from luvat.catalogue.models import ServicePackage
+from luvat.catalogue.snapshot import Snapshot, snapshot
 
 
 class InvalidAnswers(Exception):
@@ -38,14 +39,24 @@ def assessment_create(
     actor: Actor,
     from_form: bool = False,
     today: date | None = None,
+    catalogue: Snapshot | None = None,
 ) -> Assessment:
     """Check the answers, run the package's rules and store answers and result.
 
-    Raises InvalidAnswers (nothing stored) when an answer is missing, unknown or wrong.
+    ``catalogue`` is the snapshot ``package`` came from (:func:`package_in_catalogue`);
+    without it the current one is read. Two statements with it (the assessment and its audit
+    entry). Raises InvalidAnswers (nothing stored) when an answer is missing, unknown or wrong.
     """
     today = today or timezone.localdate()
-    compiled = compiled_package(package)
-    clean = clean_answers(compiled, answers, today=today, from_form=from_form)
+    catalogue = catalogue or snapshot()
+    compiled = compiled_package(package, catalogue=catalogue)
+    clean = clean_answers(
+        compiled,
+        answers,
+        today=today,
+        from_form=from_form,
+        municipalities=catalogue.municipalities,
+    )
     if clean.errors:
         raise InvalidAnswers(clean.errors)
     shown = {q.id: clean.values[q.id] for q in clean.shown}
@@ -57,6 +68,7 @@ def assessment_create(
         matches=matches,
         language=language,
         today=today,
+        catalogue=catalogue,
     )
     assessment = Assessment.objects.create(
         package=package, answers=shown, result=result, language=language

@@ -6,6 +6,7 @@ app_name = "assessment"
 
 urlpatterns = [
     path("", views.package_list, name="packages"),
+    path("coverage/", views.coverage, name="coverage"),
     path("<slug:code>/", views.questionnaire, name="questionnaire"),
     path("results/<uuid:public_id>/", views.result, name="result"),
 ]

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from luvat.assessment.coverage import catalogue_coverage
 from luvat.assessment.forms import answers_query, fields, form_answers
+from luvat.assessment.offerings import annotate_offerings
 from luvat.assessment.questionnaire import (
     AnswerError,
     clean_answers,
@@ -29,12 +33,13 @@ from luvat.assessment.selectors import (
     municipality_choices,
     package_by_code,
     packages_active,
+    result_in_language,
 )
 from luvat.assessment.services import InvalidAnswers, assessment_create
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import ServicePackage
-from luvat.identity.policy import actor_from_request
-from luvat.onboarding.routes import annotate_offerings
+from luvat.identity.door import actor_from_request
+from luvat.identity.policy import acting_company
 
 
 @require_safe
@@ -111,6 +116,19 @@ def questionnaire(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+def coverage(request: HttpRequest) -> HttpResponse:
+    """For content editors (administrators): the coverage report of the catalogue files."""
+    if actor_from_request(request).kind != ActorKind.ADMINISTRATOR:
+        raise PermissionDenied
+    results = catalogue_coverage()
+    return render(
+        request,
+        "assessment/coverage.html",
+        {"results": results, "all_ok": all(r.ok for r in results)},
+    )
+
+
+@require_safe
 def result(request: HttpRequest, public_id: UUID) -> HttpResponse:
     assessment = assessment_by_public_id(public_id)
     if assessment is None:
@@ -121,10 +139,18 @@ def result(request: HttpRequest, public_id: UUID) -> HttpResponse:
     change_url = reverse("assessment:questionnaire", args=[assessment.package.code])
     # The pilot rule: a piloted service is offered only to the companies on its pilot list.
     viewer = actor_from_request(request)
-    business_id = viewer.on_behalf_of if viewer.kind == ActorKind.CUSTOMER else ""
+    business_id = acting_company(viewer)
+    shown_result = annotate_offerings(
+        result_in_language(assessment, get_language()), business_id=business_id
+    )
     context = {
         "assessment": assessment,
-        "result": annotate_offerings(assessment.result, business_id=business_id),
+        "result": shown_result,
+        # The overview table, numbered within each tier as the sections below are.
+        "result_tiers": [
+            (_("Definitely needed"), shown_result.get("definitely", [])),
+            (_("Possibly needed"), shown_result.get("possibly", [])),
+        ],
         "change_url": f"{change_url}?{answers_query(compiled, values, shown)}",
     }
     return render(request, "assessment/result.html", context)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import access_record
-from luvat.catalogue.models import JoiningMode
+from luvat.catalogue.joining import meaning
 from luvat.identity.policy import ApplicationRef, Part, authorise, can_read_application
 from luvat.projects.models import Application
 from luvat.projects.status import Status
@@ -21,7 +21,9 @@ def is_draft_for_authority(application: Application) -> bool:
     """A draft the authority has nothing of. A redirect-mode application is filled in the
     authority's own e-service, so its authority may find it (by reference) while it is a draft
     here."""
-    return application.status == Status.DRAFT and application.route != JoiningMode.REDIRECT
+    return (
+        application.status == Status.DRAFT and not meaning(application.route).authority_sees_drafts
+    )
 
 
 def application_ref(
@@ -50,8 +52,9 @@ def project_authority_codes(application: Application) -> frozenset[str]:
 def application_for(
     actor: Actor, public_id: UUID | str, *, purpose: str, part: Part
 ) -> Application:
-    """The application if ``actor`` may read ``part`` of it; 404 when it does not exist, 403
-    (access-logged) when it is not theirs; reads are access-logged."""
+    """The application if ``actor`` may read ``part`` of it; 404 when it does not exist or the
+    actor may not know of it (another company's or authority's), 403 when they may see only
+    less of it; refusals and reads are access-logged."""
     try:
         application = Application.objects.select_related(
             "project", "service", "authority", "case_file"
@@ -66,6 +69,7 @@ def application_for(
         object_id=application.public_id,
         purpose=purpose,
         subject_business_id=application.project.business_id,
+        known=can_read_application(actor, ref, Part.STATUS),
     )
     access_record(
         actor=actor,

@@ -10,8 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from luvat.backoffice.models import CaseFile, DueKind, SupplementRequest
-from luvat.catalogue.models import JoiningMode, LeadTimeUnit
-from luvat.projects.deadlines import application_deadlines
+from luvat.projects.deadlines import application_deadlines, deadline_inputs_of
 from luvat.projects.models import Application, StatusEvent
 from luvat.projects.status import Status
 
@@ -46,15 +45,15 @@ def due_dates(
             due = supplement_due.get(application.pk)
             result[application.pk] = (due, DueKind.SUPPLEMENT if due else "")
             continue
-        service = application.service
+        inputs = deadline_inputs_of(application)
         deadlines = application_deadlines(
             status=application.status,
             history=histories[application.pk],
-            starts_on=None,
+            starts_on=None,  # the inbox shows the decision's date, not the submission window
             lead_days=None,
-            lead_in_working_days=service.lead_time_unit == LeadTimeUnit.WORKING_DAYS,
-            processing_days=service.processing_time_days,
-            submission_counts_as_receipt=application.route == JoiningMode.LIGHT,
+            lead_in_working_days=inputs.lead_in_working_days,
+            processing_days=inputs.processing_days,
+            submission_counts_as_receipt=inputs.submission_counts_as_receipt,
             today=today,
         )
         if deadlines.expected_decision is None:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.http import QueryDict
 
-from luvat.backoffice.selectors import OPEN, InboxFilters
+from luvat.backoffice.selectors import OPEN, InboxFilters, PageKey
 
 
 def parse_date(value: str | None) -> date | None:
@@ -25,17 +25,15 @@ def parse_uuid(value: str | None) -> UUID | None:
 
 
 def inbox_filters(query: QueryDict) -> InboxFilters:
-    try:
-        page = int(query.get("page", "1"))
-    except ValueError:
-        page = 1
     due = query.get("due", "")
     return InboxFilters(
         status=query.get("status", OPEN),
         service=query.get("service", "")[:80],
         municipality=query.get("municipality", "")[:3],
         due=due if due in ("overdue", "soon") else "",
-        page=page,
+        after=PageKey.parse(query.get("after", "")[:40]),
+        before=PageKey.parse(query.get("before", "")[:40]),
+        last=query.get("last", "") == "1",
     )
 
 

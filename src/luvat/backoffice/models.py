@@ -5,12 +5,23 @@ decision with its document. Applications themselves belong to the projects conte
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luvat.projects.status import Outcome
+
+# The inbox's order: nearest due first, cases without a due date last (on both databases), then
+# by id. The keyset pagination and the indexes below use this one expression.
+NO_DUE_DATE = date(9999, 12, 31)
+
+
+def inbox_due() -> Coalesce:
+    return Coalesce(F("due_on"), Value(NO_DUE_DATE))
 
 
 class DueKind(models.TextChoices):
@@ -44,10 +55,19 @@ class CaseFile(models.Model):
     class Meta:
         verbose_name = _("case file")
         verbose_name_plural = _("case files")
+        # Each inbox view reads its page in order from one of these (no sort, no OFFSET).
         indexes = [
-            models.Index(fields=["authority_code", "status", "due_on", "id"]),
-            models.Index(fields=["authority_code", "due_on", "id"]),
-            models.Index(fields=["authority_code", "service_code", "due_on"]),
+            models.Index(F("authority_code"), inbox_due(), F("id"), name="casefile_inbox"),
+            models.Index(
+                F("authority_code"), F("status"), inbox_due(), F("id"), name="casefile_inbox_status"
+            ),
+            models.Index(
+                F("authority_code"),
+                F("service_code"),
+                inbox_due(),
+                F("id"),
+                name="casefile_inbox_service",
+            ),
         ]
 
     def __str__(self) -> str:

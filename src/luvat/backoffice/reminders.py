@@ -6,11 +6,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from luvat.backoffice.models import SubmissionWindowReminder
-from luvat.catalogue.models import JoiningMode, LeadTimeUnit
+from luvat.catalogue.joining import modes_where
+from luvat.catalogue.models import LeadTimeUnit
 from luvat.notifications.models import NotificationKind
 from luvat.notifications.recipients import Audience
 from luvat.notifications.services import notification_publish
@@ -24,13 +26,17 @@ BATCH = 500
 def _candidates(today: date) -> list[Application]:
     """Drafts whose project starts within the longest lead time plus the warning period
     (a coarse filter per lead time; the exact date is computed with the deadline rules)."""
+    # Drafts filled in elsewhere: the customer was sent to the authority's own e-service.
+    elsewhere = Q()
+    for mode in sorted(modes_where(submitted_here=False)):
+        elsewhere |= goes_by(mode)
     drafts = (
         Application.objects.filter(
             status=Status.DRAFT,
             project__starts_on__gte=today,
             service__lead_time_days__isnull=False,
         )
-        .exclude(goes_by(JoiningMode.REDIRECT), redirected_at__isnull=False)
+        .exclude(elsewhere, redirected_at__isnull=False)
         .select_related("project", "service")
     )
     leads = drafts.values_list("service__lead_time_days", "service__lead_time_unit").distinct()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from luvat.audit.actors import Actor
 from luvat.backoffice.access import application_ref, is_draft_for_authority
-from luvat.backoffice.models import CaseFile, Decision, SupplementRequest
-from luvat.catalogue.models import Authority, JoiningMode, Municipality, Service, VocabularyField
+from luvat.backoffice.models import NO_DUE_DATE, CaseFile, Decision, SupplementRequest, inbox_due
+from luvat.catalogue.joining import meaning
+from luvat.catalogue.models import Authority, Municipality, Service, VocabularyField
+from luvat.catalogue.snapshot import snapshot
 from luvat.identity.policy import (
     Part,
     authority_codes_for,
@@ -20,13 +25,44 @@ from luvat.identity.policy import (
     can_read_application,
     can_read_company,
 )
-from luvat.projects.models import Application, SharedDataValue, StatusEvent, Submission
+from luvat.projects.models import (
+    Application,
+    SharedDataValue,
+    StatusEvent,
+    Submission,
+    SubmissionKind,
+)
 from luvat.projects.models.applications import Attachment
+from luvat.projects.selectors import shown_value
 from luvat.projects.status import PENDING_AT_AUTHORITY, Status
 
 PAGE_SIZE = 50
 SOON_DAYS = 7
 OPEN = "open"
+# Counts are exact up to this many; beyond it the inbox says "over 1,000". Counting every case
+# of a large authority grows with the data (66 ms at 200,000 open cases); a capped count reads
+# at most this many index entries per figure.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """A case's place in the inbox order: its due date (NO_DUE_DATE when it has none), its id."""
+
+    due: date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.due.isoformat()}.{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> PageKey | None:
+        """The key a pagination link carries, or None for anything else (a hand-edited URL)."""
+        due, _, pk = text.partition(".")
+        try:
+            return cls(due=date.fromisoformat(due), id=int(pk))
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -35,32 +71,121 @@ class InboxFilters:
     service: str = ""
     municipality: str = ""
     due: str = ""  # "", "overdue" or "soon"
-    page: int = 1
+    # Which page: the first (neither), the one after or before a case's key, or the last.
+    after: PageKey | None = None
+    before: PageKey | None = None
+    last: bool = False
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count, exact up to COUNT_CAP; ``more`` when there are more than ``value``."""
+
+    value: int
+    more: bool = False
 
 
 @dataclass
 class InboxRow:
     case: CaseFile
     application: Application
+    service: Service | None
     overdue: bool
     soon: bool
+
+    @property
+    def key(self) -> PageKey:
+        return PageKey(due=self.case.due_on or NO_DUE_DATE, id=self.case.pk)
+
+
+@dataclass
+class ChangeRow:
+    """A change of shared data sent to an application's authority, field by field."""
+
+    change: Submission
+    application: Application
+    fields: list[dict[str, Any]]
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.change.acknowledged_at is not None
+
+
+def change_rows(changes: Sequence[Submission]) -> list[ChangeRow]:
+    """Each change with its fields' labels in the viewer's language and the values as shown
+    (one query for the labels, none without changes)."""
+    codes = {
+        item["code"] for change in changes for item in (change.snapshot or {}).get("changes", [])
+    }
+    labels = (
+        {f.code: f.label for f in VocabularyField.objects.filter(code__in=sorted(codes))}
+        if codes
+        else {}
+    )
+    return [
+        ChangeRow(
+            change=change,
+            application=change.application,
+            fields=[
+                {
+                    "code": item["code"],
+                    "label": labels.get(item["code"], item["code"]),
+                    "old_text": shown_value(item.get("old")),
+                    "new_text": shown_value(item.get("new")),
+                }
+                for item in (change.snapshot or {}).get("changes", [])
+            ],
+        )
+        for change in changes
+    ]
+
+
+def changes_to_acknowledge(
+    actor: Actor, *, scope: QuerySet[CaseFile] | None = None, limit: int = PAGE_SIZE
+) -> list[ChangeRow]:
+    """The changes of shared data sent to the actor's authority (within its services: the
+    inbox's ``scope``) that nobody has acknowledged yet, oldest first (one query, and one for
+    the fields' labels when there are changes)."""
+    scope = inbox_scope(actor) if scope is None else scope
+    changes = list(
+        _waiting_changes(scope)
+        .select_related("application__project", "application__service")
+        .order_by("arrived_at", "id")[:limit]
+    )
+    return change_rows(changes)
+
+
+def _waiting_changes(scope: QuerySet[CaseFile]) -> QuerySet[Submission]:
+    """The changes of shared data sent to the applications of ``scope``, not acknowledged."""
+    return Submission.objects.filter(
+        application_id__in=scope.values("application_id"),
+        kind=SubmissionKind.SHARED_DATA_CHANGE,
+        acknowledged_at__isnull=True,
+    )
 
 
 @dataclass
 class Inbox:
     authority: Authority | None
     rows: list[InboxRow]
-    counts: dict[str, int]
-    total: int
-    page: int
-    pages: int
+    counts: dict[str, Tally]
+    open_count: Tally
+    total: Tally
+    has_previous: bool
+    has_next: bool
     services: list[Service]
     municipalities: list[Municipality]
     today: date
+    # Changes of shared data sent to the authority and not yet acknowledged, oldest first.
+    to_acknowledge: list[ChangeRow] = field(default_factory=list)
 
     @property
-    def open_count(self) -> int:
-        return sum(n for status, n in self.counts.items() if status in PENDING_AT_AUTHORITY)
+    def next_key(self) -> PageKey | None:
+        return self.rows[-1].key if self.has_next and self.rows else None
+
+    @property
+    def previous_key(self) -> PageKey | None:
+        return self.rows[0].key if self.has_previous and self.rows else None
 
 
 def inbox_scope(actor: Actor) -> QuerySet[CaseFile]:
@@ -83,37 +208,124 @@ def _filtered(scope: QuerySet[CaseFile], filters: InboxFilters, today: date) -> 
     return scope
 
 
+def _capped_counts(parts: Mapping[str, QuerySet[Any]]) -> dict[str, Tally]:
+    """Each queryset's count up to COUNT_CAP, all in one statement: each figure reads at most
+    COUNT_CAP + 1 index entries, so the inbox costs the same at 50,000 cases as at 200,000."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for queryset in parts.values():
+        try:
+            sql, part_params = (
+                queryset.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+            )
+        except EmptyResultSet:  # a scope that can match nothing (an official without a role)
+            selects.append("0")
+            continue
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 (ORM SQL)
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    return {
+        name: Tally(value=min(n, COUNT_CAP), more=n > COUNT_CAP)
+        for name, n in zip(parts, row, strict=True)
+    }
+
+
+# What an inbox row shows: no JSON columns (form data, answers), no catalogue rows (the
+# service comes from the catalogue snapshot by the case file's service code).
+_ROW_FIELDS = (
+    *("id", "application_id", "service_code", "status", "arrived_at", "due_on", "due_kind"),
+    "case_reference",
+    *("application__public_id", "application__reference", "application__status"),
+    "application__project_id",
+    *("application__project__company_name", "application__project__business_id"),
+    "application__project__name",
+)
+
+
+def _page(filtered: QuerySet[CaseFile], filters: InboxFilters) -> tuple[list[CaseFile], bool, bool]:
+    """The page's cases in inbox order, whether there is a page before it and one after it.
+    Keyset pagination on (due date, id): the page's PAGE_SIZE + 1 ids are read in order from
+    an index, from the key on (no OFFSET), then only those rows are joined."""
+    due = inbox_due()
+    ordered = filtered.annotate(inbox_due=due)
+    backwards = filters.last or filters.before is not None
+    if filters.after is not None:
+        key = filters.after
+        ordered = ordered.filter(
+            Q(inbox_due__gte=key.due), Q(inbox_due__gt=key.due) | Q(id__gt=key.id)
+        )
+    elif filters.before is not None:
+        key = filters.before
+        ordered = ordered.filter(
+            Q(inbox_due__lte=key.due), Q(inbox_due__lt=key.due) | Q(id__lt=key.id)
+        )
+    order = ("-inbox_due", "-id") if backwards else ("inbox_due", "id")
+    ids = ordered.order_by(*order).values("id")[: PAGE_SIZE + 1]
+    cases: list[CaseFile] = list(
+        CaseFile.objects.filter(pk__in=ids)
+        .annotate(inbox_due=due)
+        .select_related("application__project")
+        .only(*_ROW_FIELDS)
+        .order_by(*order)
+    )
+    more = len(cases) > PAGE_SIZE
+    cases = cases[:PAGE_SIZE]
+    if backwards:
+        cases.reverse()
+        return cases, more, not filters.last
+    return cases, filters.after is not None, more
+
+
+# The counts statement's figure for the changes of shared data waiting to be acknowledged.
+_WAITING = "changes-to-acknowledge"
+
+
 def inbox(actor: Actor, filters: InboxFilters, *, today: date | None = None) -> Inbox:
-    """The actor's authority's cases: overdue and nearest due first, counts per status, and the
-    choices of the filters. Nine queries (four of them the actor's role and scope), ten with a
-    service, municipality or deadline filter, however many cases."""
+    """The actor's authority's cases: overdue and nearest due first, a page at a time by
+    keyset, counts per status exact up to COUNT_CAP, the choices of the filters and the changes
+    of shared data to acknowledge. Six queries with any filter, however many cases: the actor's
+    role and scope (three), the catalogue's revision (the authority, services and
+    municipalities come from the snapshot), the counts (with whether changes wait), the page;
+    seven when the page before the first is asked for (the first page); two more when changes
+    wait to be acknowledged (the changes and their fields' labels)."""
     today = today or timezone.localdate()
-    codes = sorted(authority_codes_for(actor))
-    authority = Authority.objects.filter(code__in=codes).order_by("code").first()
+    codes = authority_codes_for(actor)
+    catalogue = snapshot()
+    authority = next((a for a in catalogue.authorities if a.code in codes), None)
     scope = inbox_scope(actor)
-    counts = dict(
-        scope.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
     filtered = _filtered(scope, filters, today)
-    if filters.service or filters.municipality or filters.due:
-        total = filtered.count()
+    parts: dict[str, QuerySet[Any]] = {
+        status: scope.filter(status=status) for status in Status.values if status != Status.DRAFT
+    }
+    parts[OPEN] = scope.filter(status__in=sorted(PENDING_AT_AUTHORITY))
+    parts[""] = scope
+    parts[_WAITING] = _waiting_changes(scope)
+    narrowed = bool(filters.service or filters.municipality or filters.due)
+    if narrowed:
+        parts["filtered"] = filtered
+    counts = _capped_counts(parts)
+    open_count, everything = counts.pop(OPEN), counts.pop("")
+    changes_wait = counts.pop(_WAITING).value > 0
+    if narrowed:
+        total = counts.pop("filtered")
     elif filters.status == OPEN:
-        total = sum(n for status, n in counts.items() if status in PENDING_AT_AUTHORITY)
+        total = open_count
+    elif filters.status in Status.values:
+        total = counts.get(filters.status, Tally(0))
     else:
-        total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    cases = list(
-        filtered.select_related(
-            "application__project", "application__service", "application__authority"
-        ).order_by(F("due_on").asc(nulls_last=True), "id")[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-        ]
-    )
+        total = everything
+    counts = {status: tally for status, tally in counts.items() if tally.value}
+    cases, has_previous, has_next = _page(filtered, filters)
+    if filters.before is not None and not cases:
+        # Nothing before the key any more (those cases were handled meanwhile): the first page.
+        cases, has_previous, has_next = _page(filtered, InboxFilters())
     rows = [
         InboxRow(
             case=case,
             application=case.application,
+            service=catalogue.services.get(case.service_code),
             overdue=case.due_on is not None and case.due_on < today,
             soon=case.due_on is not None
             and today <= case.due_on <= today + timedelta(days=SOON_DAYS),
@@ -121,21 +333,30 @@ def inbox(actor: Actor, filters: InboxFilters, *, today: date | None = None) -> 
         for case in cases
     ]
     kind = authority.kind if authority else ""
-    services = list(Service.objects.filter(authority_kind=kind).order_by("name_fi", "code"))
-    if authority is not None and not authority.nationwide:
-        municipalities = list(authority.municipalities.order_by("name_fi"))
-    else:
-        municipalities = list(Municipality.objects.order_by("name_fi"))
+    services = sorted(
+        (s for s in catalogue.services.values() if s.authority_kind == kind),
+        key=lambda s: (s.name_fi, s.code),
+    )
+    municipalities = sorted(
+        (
+            m
+            for m in catalogue.municipalities.values()
+            if authority is None or authority.nationwide or m.code in catalogue.served[authority.pk]
+        ),
+        key=lambda m: (m.name_fi, m.code),
+    )
     return Inbox(
         authority=authority,
         rows=rows,
         counts=counts,
+        open_count=open_count,
         total=total,
-        page=page,
-        pages=pages,
+        has_previous=has_previous,
+        has_next=has_next,
         services=services,
         municipalities=municipalities,
         today=today,
+        to_acknowledge=changes_to_acknowledge(actor, scope=scope) if changes_wait else [],
     )
 
 
@@ -147,7 +368,7 @@ def find_by_reference(actor: Actor, reference: str) -> Application | None:
         return None
     application = (
         Application.objects.filter(authority_q(actor, "authority__code", "service__code"))
-        .filter(reference=reference)
+        .filter(Q(reference=reference) | Q(elsewhere_reference__iexact=reference))
         .select_related("service")
         .first()
     )
@@ -177,6 +398,12 @@ class CaseView:
     may_see_shared_data: bool
     submitted_shared: list[tuple[str, Any]] = field(default_factory=list)
     submitted_form: list[tuple[str, Any]] = field(default_factory=list)
+    # The changes of shared data sent to this application's authority, acknowledged or not.
+    changes: list[ChangeRow] = field(default_factory=list)
+
+    @property
+    def changes_to_acknowledge(self) -> list[ChangeRow]:
+        return [row for row in self.changes if not row.acknowledged]
 
     @property
     def open_supplement(self) -> SupplementRequest | None:
@@ -184,12 +411,14 @@ class CaseView:
 
     @property
     def is_redirect(self) -> bool:
-        return self.application.route == JoiningMode.REDIRECT
+        """Filled in the authority's own e-service (the joining mode's meaning)."""
+        return not meaning(self.application.route).submitted_here
 
 
 def case_view(actor: Actor, application: Application) -> CaseView:
     """What an official sees of an application they may read: their own case in full; the
-    project context (shared data, the other applications' status and decision). Seven queries."""
+    project context (shared data, the other applications' status and decision), and the changes
+    of shared data sent to it. Nine queries."""
     project = application.project
     others_all = list(
         Application.objects.filter(project=project)
@@ -241,7 +470,19 @@ def case_view(actor: Actor, application: Application) -> CaseView:
         may_see_shared_data=bool(handling),
         submitted_shared=_labelled_shared(snapshot.get("shared_data", {})) if full else [],
         submitted_form=_labelled_form(application, snapshot.get("form", {})) if full else [],
+        changes=_changes_of(application) if full else [],
     )
+
+
+def _changes_of(application: Application) -> list[ChangeRow]:
+    changes = list(
+        application.submissions.filter(kind=SubmissionKind.SHARED_DATA_CHANGE).order_by(
+            "arrived_at", "id"
+        )
+    )
+    for change in changes:
+        change.application = application
+    return change_rows(changes)
 
 
 def _labelled_shared(values: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -285,4 +526,13 @@ def supplement_of_company(public_id: Any, business_id: str) -> SupplementRequest
         .filter(public_id=public_id)
         .filter(Q(application__project__business_id=business_id))
         .first()
+    )
+
+
+def open_supplement_due_dates(application_ids: Sequence[int]) -> dict[int, date]:
+    """When the open supplement request of each application is due (one query)."""
+    return dict(
+        SupplementRequest.objects.filter(
+            application_id__in=list(application_ids), answered_at__isnull=True
+        ).values_list("application_id", "due_on")
     )

@@ -1,74 +1,42 @@
-"""What an official does with an application, and the customer's answer to a supplement
-request. Each action moves the application through the projects status table (one status
-event), is audited and tells the other party."""
+"""The official's door to the authority's acts (:mod:`luvat.backoffice.acts`), one act at a time,
+and the customer's answer to a supplement request. Who hears of each is decided by the status
+listener of :mod:`luvat.backoffice.notify`."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
+from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.backoffice import notify
-from luvat.backoffice.models import CaseFile, Decision, SupplementRequest
-from luvat.catalogue.models import JoiningMode, ServiceKind
-from luvat.identity.policy import authorise, can_act_for_company, can_handle_service
+from luvat.backoffice import acts
+from luvat.backoffice.models import Decision, SupplementRequest
+from luvat.identity.policy import authorise, can_act_for_company
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
-from luvat.projects import filetypes
-from luvat.projects.errors import AttachmentRejected, NotAllowedInMode
-from luvat.projects.models import Application, Attachment
+from luvat.projects.errors import AttachmentRejected
+from luvat.projects.models import Application, Attachment, Submission, SubmissionKind
 from luvat.projects.services import application_status_change, attachment_add
 from luvat.projects.services.applications import lock_application
-from luvat.projects.status import Outcome, Status, check_transition
+from luvat.projects.status import Status
 
-SUBMITTED_ELSEWHERE = gettext_lazy("Submitted in the authority's own e-service.")
-MAX_TEXT = 10_000
-MAX_DECISION_BYTES = 20 * 1024 * 1024
+MAX_TEXT = acts.MAX_TEXT
 
 
-def _locked_own(actor: Actor, application: Application, purpose: str) -> Application:
-    """Lock the application and refuse (403, access-logged) unless it is the actor's to handle."""
-    application = lock_application(application)
-    authority = application.authority
-    authorise(
-        actor,
-        authority is not None
-        and can_handle_service(actor, authority.code, application.service.code),
-        object_type="application",
-        object_id=application.public_id,
-        purpose=purpose,
-        subject_business_id=application.project.business_id,
-    )
-    return application
-
-
-def _not_in_redirect_mode(application: Application) -> None:
-    if application.route == JoiningMode.REDIRECT:
-        raise NotAllowedInMode(
-            _(
-                "This service is handled in the authority's own e-service: record only its "
-                "arrival and the decision here."
-            )
-        )
+def _act(application: Application, act: acts.Act, actor: Actor) -> acts.ActDone:
+    (done,) = acts.acts_record(acts=[acts.ActOn(application, act)], actor=actor)
+    return done
 
 
 def decision_document_required(application: Application) -> bool:
-    """A permit handled here (light e-service or API) is decided with a document; a decision
-    made in another e-service, and a notification's or plan's acknowledgement, may come without."""
-    service = application.service
-    return service.kind == ServiceKind.PERMIT and application.route != JoiningMode.REDIRECT
+    """Is the decision of ``application`` made with a document (see :mod:`acts`)?"""
+    return acts.decision_document_required(application)
 
 
 @transaction.atomic
@@ -77,44 +45,22 @@ def application_mark_received(
 ) -> Application:
     """The authority has the application (with its own case reference, if any). A redirect-mode
     application filled in the authority's own e-service is recorded as submitted there first."""
-    application = _locked_own(actor, application, "backoffice:receive")
-    case_reference = case_reference.strip()
-    if len(case_reference) > 100:
-        raise ValidationError({"case_reference": _("At most 100 characters.")})
-    if application.status == Status.DRAFT:
-        if application.route != JoiningMode.REDIRECT:
-            check_transition(application.status, Status.RECEIVED)
-        application = application_status_change(
-            application=application,
-            status=Status.SUBMITTED,
-            actor=actor,
-            note=_in_default_language(SUBMITTED_ELSEWHERE),
-        )
-    application = application_status_change(
-        application=application, status=Status.RECEIVED, actor=actor, note=case_reference
-    )
-    CaseFile.objects.filter(application=application).update(case_reference=case_reference)
-    audit_record(
-        actor=actor,
-        action="backoffice.mark_received",
-        target=application,
-        details={"case_reference": case_reference},
-    )
-    notify.notify_company_status(application)
-    return application
+    done = _act(application, acts.Received(case_reference=case_reference), actor)
+    return done.application
 
 
 @transaction.atomic
 def application_start_processing(*, application: Application, actor: Actor) -> Application:
     """The official starts handling the application."""
-    application = _locked_own(actor, application, "backoffice:start")
-    _not_in_redirect_mode(application)
-    application = application_status_change(
-        application=application, status=Status.IN_PROCESSING, actor=actor
-    )
-    audit_record(actor=actor, action="backoffice.start_processing", target=application)
-    notify.notify_company_status(application)
-    return application
+    done = _act(application, acts.ProcessingStarted(), actor)
+    return done.application
+
+
+@transaction.atomic
+def supplement_received_record(*, application: Application, actor: Actor) -> Application:
+    """The official records that the supplement arrived in the authority's own e-service."""
+    done = _act(application, acts.SupplementReceived(), actor)
+    return done.application
 
 
 @transaction.atomic
@@ -122,43 +68,8 @@ def supplement_request_create(
     *, application: Application, actor: Actor, text: str, due_on: date | None
 ) -> SupplementRequest:
     """Ask the customer for more by ``due_on``; the processing clock stops until the answer."""
-    application = _locked_own(actor, application, "backoffice:supplement")
-    _not_in_redirect_mode(application)
-    text = text.strip()
-    errors: dict[str, str] = {}
-    if not text:
-        errors["text"] = _("Write what the customer should supplement.")
-    elif len(text) > MAX_TEXT:
-        errors["text"] = _("At most %(max)d characters.") % {"max": MAX_TEXT}
-    if due_on is None:
-        errors["due_on"] = _("Give the date by which the customer should answer.")
-    elif due_on <= timezone.localdate():
-        errors["due_on"] = _("The due date must be in the future.")
-    if errors or due_on is None:
-        raise ValidationError(errors)
-    check_transition(application.status, Status.SUPPLEMENT_REQUESTED)
-    request = SupplementRequest.objects.create(
-        application=application,
-        text=text,
-        due_on=due_on,
-        requested_by_ref=actor.ref,
-        requested_by_label=actor.label,
-    )
-    application = application_status_change(
-        application=application, status=Status.SUPPLEMENT_REQUESTED, actor=actor
-    )
-    audit_record(
-        actor=actor,
-        action="backoffice.supplement_request",
-        target=request,
-        details={"application": application.reference, "due_on": due_on},
-    )
-    with translation.override("fi"):
-        url = reverse("backoffice:supplement", kwargs={"request_id": request.public_id})
-    notify.notify_supplement_requested(
-        application, text=text, due_on=due_on, url=url.removeprefix("/fi")
-    )
-    return request
+    done = _act(application, acts.SupplementAsked(text=text, due_on=due_on), actor)
+    return done.supplement_request()
 
 
 @transaction.atomic
@@ -235,30 +146,7 @@ def supplement_answer(
         target=request,
         details={"application": application.reference, "file": upload is not None},
     )
-    notify.notify_authority_status(application)
     return request
-
-
-def _checked_pdf(upload: UploadedFile) -> str:
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError({"document": _("The file is empty.")})
-    if size > MAX_DECISION_BYTES:
-        raise ValidationError(
-            {
-                "document": _("The decision document may be at most %(limit)s.")
-                % {"limit": filesizeformat(MAX_DECISION_BYTES)}
-            }
-        )
-    if filetypes.sniff(upload) != "pdf":
-        raise ValidationError(
-            {"document": _("The decision document must be a PDF file (checked by its content).")}
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 @transaction.atomic
@@ -272,70 +160,37 @@ def decision_record(
     document: UploadedFile | None = None,
 ) -> Decision:
     """Record the authority's decision (outcome, date, document where required)."""
-    application = _locked_own(actor, application, "backoffice:decide")
-    errors: dict[str, str] = {}
-    if outcome not in Outcome.values:
-        errors["outcome"] = _("Choose the decision.")
-    if decided_on is None:
-        errors["decided_on"] = _("Give the date of the decision.")
-    elif decided_on > timezone.localdate():
-        errors["decided_on"] = _("The decision date cannot be in the future.")
-    elif application.submitted_at and decided_on < timezone.localdate(application.submitted_at):
-        errors["decided_on"] = _("The decision date cannot be before the application arrived.")
-    if document is None and decision_document_required(application):
-        errors["document"] = _("Attach the decision document (PDF).")
-    if len(summary) > MAX_TEXT:
-        errors["summary"] = _("At most %(max)d characters.") % {"max": MAX_TEXT}
-    if errors or decided_on is None:
-        raise ValidationError(errors)
-    check_transition(application.status, Status.DECISION_MADE)
-    sha256 = _checked_pdf(document) if document is not None else ""
-    decision = Decision(
-        application=application,
-        outcome=outcome,
-        decided_on=decided_on,
-        summary=summary.strip(),
-        recorded_by_ref=actor.ref,
-        recorded_by_label=actor.label,
+    act = acts.DecisionMade(
+        outcome=outcome, decided_on=decided_on, summary=summary, document=document
     )
-    if document is not None:
-        decision.document_name = (document.name or "decision.pdf")[-255:]
-        decision.document_size = document.size or 0
-        decision.document_sha256 = sha256
-        decision.document.save("decision", document, save=False)
-    try:
-        decision.save()
-        application = application_status_change(
-            application=application, status=Status.DECISION_MADE, actor=actor, outcome=outcome
-        )
-    except Exception:
-        if decision.document.name:
-            decision.document.storage.delete(decision.document.name)
-        raise
-    audit_record(
-        actor=actor,
-        action="backoffice.decision_record",
-        target=decision,
-        details={"application": application.reference, "outcome": outcome, "sha256": sha256},
-    )
-    notify.notify_decision(application)
-    return decision
+    done = _act(application, act, actor)
+    return done.the_decision()
 
 
 @transaction.atomic
 def application_close(*, application: Application, actor: Actor) -> Application:
     """Close a decided application (nothing more will happen in it)."""
-    application = _locked_own(actor, application, "backoffice:close")
-    _not_in_redirect_mode(application)
-    application = application_status_change(
-        application=application, status=Status.CLOSED, actor=actor
+    done = _act(application, acts.Closed(), actor)
+    return done.application
+
+
+@transaction.atomic
+def shared_data_change_acknowledge(
+    *, application: Application, change_id: UUID | str, actor: Actor
+) -> Submission | None:
+    """The official acknowledges a change of shared data sent for ``application``; ``None``
+    when the application has no such change. Acknowledging twice keeps the first."""
+    change = (
+        Submission.objects.filter(
+            application=application, kind=SubmissionKind.SHARED_DATA_CHANGE, public_id=change_id
+        ).first()
+        if change_id
+        else None
     )
-    audit_record(actor=actor, action="backoffice.close", target=application)
-    notify.notify_company_status(application)
-    return application
-
-
-def _in_default_language(text: Promise) -> str:
-    # Status notes are stored as written and shown to everyone: the service's own language.
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
+    if change is None:
+        return None
+    acts.changes_acknowledge(acknowledgements=[acts.ChangeAcknowledged(change)], actor=actor)
+    change.refresh_from_db(
+        fields=["acknowledged_at", "acknowledged_by_ref", "acknowledged_by_label"]
+    )
+    return change

@@ -10,8 +10,18 @@ urlpatterns = [
     path(f"{APP}receive/", views.receive_view, name="receive"),
     path(f"{APP}start/", views.start_view, name="start"),
     path(f"{APP}supplement/", views.supplement_view, name="request-supplement"),
+    path(
+        f"{APP}supplement-received/",
+        views.supplement_received_view,
+        name="supplement-received",
+    ),
     path(f"{APP}decision/", views.decision_view, name="decide"),
     path(f"{APP}close/", views.close_view, name="close"),
+    path(
+        f"{APP}changes/<uuid:change_id>/acknowledge/",
+        views.acknowledge_view,
+        name="acknowledge",
+    ),
     path(
         f"{APP}attachments/<uuid:attachment_id>/",
         views.attachment_download,

@@ -12,15 +12,18 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luvat.audit.actors import ActorKind
 from luvat.audit.services import access_record
-from luvat.backoffice import services
+from luvat.backoffice import acts, services
 from luvat.backoffice.access import application_for
 from luvat.backoffice.forms import field_errors, inbox_filters, parse_date
 from luvat.backoffice.selectors import (
+    COUNT_CAP,
     attachment_of,
     case_view,
     decision_of,
@@ -28,15 +31,17 @@ from luvat.backoffice.selectors import (
     inbox,
     supplement_of_company,
 )
-from luvat.identity.policy import Part, require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import Part, acting_company
+from luvat.inforequests.selectors import open_count_for_authority
 from luvat.projects.errors import NotAllowedInMode
 from luvat.projects.models import Application
-from luvat.projects.services.attachments import attachment_name
+from luvat.projects.services.attachments import SUPPLEMENT_SPEC, attachment_name
 from luvat.projects.status import InvalidTransition, Outcome, Status
+from luvat.web.ratelimits import limited, person_key
 
 official = require_actor(ActorKind.OFFICIAL)
 customer = require_actor(ActorKind.CUSTOMER, company=True)
-customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
 party = require_actor(ActorKind.CUSTOMER, ActorKind.OFFICIAL, company=True)
 
 
@@ -65,9 +70,19 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         {
             "inbox": data,
             "filters": filters,
+            "page_query": urlencode(
+                {
+                    "status": filters.status,
+                    "service": filters.service,
+                    "municipality": filters.municipality,
+                    "due": filters.due,
+                }
+            ),
+            "count_cap": number_format(COUNT_CAP, force_grouping=True),
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
             "reference": reference,
             "not_found": not_found,
+            "inforequests_waiting": open_count_for_authority(actor),
         },
         status=404 if not_found else 200,
     )
@@ -84,15 +99,22 @@ def _case_page(
     actor = request.actor  # type: ignore[attr-defined]
     view = case_view(actor, application)
     current = application.status
-    redirect_mode = view.is_redirect
-    actions = {
-        "receive": current == Status.SUBMITTED or (redirect_mode and current == Status.DRAFT),
-        "start": not redirect_mode and current in (Status.SUBMITTED, Status.RECEIVED),
-        "supplement": not redirect_mode and current in (Status.RECEIVED, Status.IN_PROCESSING),
-        "decide": current in (Status.RECEIVED, Status.IN_PROCESSING, Status.SUPPLEMENT_REQUESTED)
-        and not (redirect_mode and current != Status.RECEIVED),
-        "close": not redirect_mode and current == Status.DECISION_MADE,
+    # Each form is offered when the mode allows the act and the status table the move.
+    offered: dict[str, acts.Act] = {
+        "receive": acts.Received(),
+        "start": acts.ProcessingStarted(),
+        "supplement": acts.SupplementAsked(text="", due_on=None),
+        "supplement_received": acts.SupplementReceived(),
+        "decide": acts.DecisionMade(outcome="", decided_on=None),
+        "close": acts.Closed(),
     }
+    actions = {
+        name: acts.allowed_in_mode(application, type(act))
+        and acts.can_apply(application, current, act)
+        for name, act in offered.items()
+    }
+    # An official decides a case they have taken in (an authority system may decide at once).
+    actions["decide"] = actions["decide"] and current != Status.SUBMITTED
     return render(
         request,
         "backoffice/case.html",
@@ -107,7 +129,7 @@ def _case_page(
             "document_required": services.decision_document_required(application),
             "attachment_names": {
                 spec.get("code"): attachment_name(spec, request.LANGUAGE_CODE)
-                for spec in application.service.attachments or []
+                for spec in [*(application.service.attachments or []), SUPPLEMENT_SPEC]
             },
         },
         status=status,
@@ -206,6 +228,19 @@ def supplement_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
 
 @require_POST
 @official
+def supplement_received_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    return _act(
+        request,
+        application_id,
+        "supplement_received",
+        lambda a: services.supplement_received_record(application=a, actor=actor),
+        _("The supplement was recorded as received; processing goes on."),
+    )
+
+
+@require_POST
+@official
 def decision_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     return _act(
@@ -235,6 +270,28 @@ def close_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
         lambda a: services.application_close(application=a, actor=actor),
         _("The application was closed."),
     )
+
+
+@require_POST
+@official
+def acknowledge_view(request: HttpRequest, application_id: UUID, change_id: UUID) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    application = application_for(
+        actor, application_id, purpose="backoffice:acknowledge", part=Part.STATUS
+    )
+    change = services.shared_data_change_acknowledge(
+        application=application, change_id=change_id, actor=actor
+    )
+    if change is None:
+        raise Http404("no such change")
+    messages.success(
+        request,
+        _("The change %(reference)s was acknowledged.") % {"reference": change.reference},
+    )
+    back = request.POST.get("next", "")
+    if back == "inbox":
+        return redirect("backoffice:inbox")
+    return redirect("backoffice:application", application_id=application.public_id)
 
 
 def _file_response(file: Any, name: str, content_type: str) -> HttpResponse:
@@ -277,7 +334,7 @@ def decision_document(request: HttpRequest, application_id: UUID) -> HttpRespons
 @customer
 def supplement_answer_view(request: HttpRequest, request_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    supplement = supplement_of_company(request_id, actor.on_behalf_of)
+    supplement = supplement_of_company(request_id, acting_company(actor))
     if supplement is None:
         raise Http404("no such supplement request")
     application = supplement.application
@@ -286,15 +343,19 @@ def supplement_answer_view(request: HttpRequest, request_id: UUID) -> HttpRespon
         object_type="supplement_request",
         object_id=supplement.public_id,
         purpose="backoffice:supplement",
-        subject_business_id=actor.on_behalf_of,
+        subject_business_id=acting_company(actor),
     )
     if request.method == "POST":
         return _answer(request, supplement)
     return _answer_page(request, supplement, application, {}, {}, 200)
 
 
-@customer_write
+@customer
 def _answer(request: HttpRequest, supplement: Any) -> HttpResponse:
+    if request.FILES:
+        refused = limited(request, "upload", person_key(request))
+        if refused is not None:
+            return refused
     actor = request.actor  # type: ignore[attr-defined]
     try:
         services.supplement_answer(
@@ -340,7 +401,7 @@ def _answer_page(
             "posted": posted,
             "attachment_types": [
                 (spec.get("code"), attachment_name(spec, request.LANGUAGE_CODE))
-                for spec in application.service.attachments or []
+                for spec in [*(application.service.attachments or []), SUPPLEMENT_SPEC]
             ],
         },
         status=status,

@@ -7,7 +7,10 @@ from django.http import HttpRequest
 
 from luvat.catalogue.models import (
     Authority,
+    AuthorityStatus,
+    CatalogueChange,
     CatalogueLoad,
+    CatalogueVersion,
     Municipality,
     Service,
     ServicePackage,
@@ -21,8 +24,15 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
     search_fields = ("code", "name_fi", "name_sv")
 
 
+class AuthorityStatusInline(admin.TabularInline[AuthorityStatus, Authority]):
+    model = AuthorityStatus
+    extra = 0
+    fields = ("code", "public_status", "label_fi", "label_sv", "label_en", "origin")
+
+
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin[Authority]):
+    inlines = (AuthorityStatusInline,)
     list_display = ("code", "name_fi", "kind", "nationwide", "valid_from", "valid_until", "origin")
     list_filter = ("kind", "nationwide", "origin")
     search_fields = ("code", "name_fi", "name_sv", "name_en")
@@ -60,3 +70,27 @@ class CatalogueLoadAdmin(admin.ModelAdmin[CatalogueLoad]):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Changes and versions are written only by catalogue/editing.py."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CatalogueChange)
+class CatalogueChangeAdmin(_ReadOnly):
+    list_display = ("proposed_at", "target_type", "target_code", "authority_code", "status")
+    list_filter = ("status", "target_type")
+
+
+@admin.register(CatalogueVersion)
+class CatalogueVersionAdmin(_ReadOnly):
+    list_display = ("number", "published_at", "published_by", "change")

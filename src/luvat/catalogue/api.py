@@ -13,6 +13,8 @@ from luvat.catalogue.models import Authority, AuthorityKind, Municipality, local
 from luvat.catalogue.selectors import authority_detail, authority_search
 from luvat.web.api_errors import ApiProblem
 
+# Beyond any real list and far below the 64-bit limit of the database's OFFSET.
+MAX_OFFSET = 1_000_000
 router = Router(tags=["authorities"])
 
 
@@ -57,7 +59,7 @@ class AuthorityFilter(Schema):
     municipality: str = Field("", description="official three-digit municipality code")
     include_former: bool = Field(False, description="also authorities no longer valid")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _out(authority: Authority) -> dict[str, object]:

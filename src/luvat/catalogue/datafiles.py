@@ -20,7 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from luvat.catalogue.logic import expression_problems, expression_reads
+from luvat.catalogue.logic import expression_problems, expression_reads, rule_reads
 from luvat.catalogue.models import AuthorityKind, AuthorityResolution
 from luvat.catalogue.schemas import SCHEMAS
 
@@ -189,11 +189,52 @@ class _Checker:
             seen[item[key]] = (source, where, item)
         return seen
 
+    def source_url(self, source: SourceFile, where: Path_, ref: str | None) -> str:
+        """The URL a row's ``source`` names: its own https URL or a key of ``sources``."""
+        if not ref:
+            return ""
+        if ref.startswith("https://"):
+            return ref
+        known = source.data.get("sources", {})
+        if ref not in known:
+            self.problem(source, where, f"no source {ref!r} in this file's `sources`")
+            return ""
+        return str(known[ref]["url"])
+
+    def resolve_sources(self) -> None:
+        """Every ``source`` reference becomes ``<key>_url`` on its row (checked here)."""
+        for kind in ("municipalities", "authorities", "services"):
+            for source, index, item in _items(self.sources, kind):
+                where: Path_ = ("items", index)
+                item["source_url"] = self.source_url(
+                    source, (*where, "source"), item.get("source")
+                ) or item.get("source_url", "")
+                if item.get("redirect_source"):
+                    item["redirect_source_url"] = self.source_url(
+                        source, (*where, "redirect_source"), item["redirect_source"]
+                    )
+                for fact in ("processing_time", "fee", "redress"):
+                    if isinstance(item.get(fact), dict) and "source" in item[fact]:
+                        item[fact]["source_url"] = self.source_url(
+                            source, (*where, fact, "source"), item[fact]["source"]
+                        )
+
+    def check_municipalities(self, municipalities: dict[str, Any]) -> None:
+        for source, where, item in municipalities.values():
+            successor = item.get("successor")
+            if successor and successor not in municipalities:
+                self.problem(source, (*where, "successor"), f"no municipality {successor}")
+            start, end = item.get("valid_from"), item.get("valid_until")
+            if start and end and end < start:
+                self.problem(source, (*where, "valid_until"), "valid_until is before valid_from")
+
     def run(self) -> None:
+        self.resolve_sources()
         municipalities = self.unique("municipalities")
         authorities = self.unique("authorities")
         vocabulary = self.unique("vocabulary")
         services = self.unique("services")
+        self.check_municipalities(municipalities)
         self.check_authorities(authorities, municipalities)
         self.check_services(services, authorities, vocabulary)
         packages = [s for s in self.sources if s.data["kind"] == "package"]
@@ -211,10 +252,28 @@ class _Checker:
     def check_authorities(
         self, authorities: dict[str, Any], municipalities: dict[str, Any]
     ) -> None:
+        counties: dict[str, list[str]] = {}
+        for _, _, municipality in municipalities.values():
+            if municipality.get("county"):
+                counties.setdefault(municipality["county"], []).append(municipality["code"])
         for source, where, item in authorities.values():
             for i, code in enumerate(item.get("municipalities", [])):
                 if code not in municipalities:
                     self.problem(source, (*where, "municipalities", i), f"no municipality {code}")
+            served = list(item.get("municipalities", []))
+            for i, county in enumerate(item.get("counties", [])):
+                if county not in counties:
+                    self.problem(source, (*where, "counties", i), f"no municipality in {county}")
+                served += [code for code in counties.get(county, []) if code not in served]
+            # The loader links what the row lists and what its counties hold.
+            item["municipalities"] = served
+            for i, field_name in enumerate(item.get("not_found", [])):
+                if item.get(field_name):
+                    self.problem(
+                        source,
+                        (*where, "not_found", i),
+                        f"{field_name} is given and also marked not found",
+                    )
             successor = item.get("successor")
             if successor and successor not in authorities:
                 self.problem(source, (*where, "successor"), f"no authority {successor!r}")
@@ -287,7 +346,7 @@ class _Checker:
         errors = expression_problems(expression)
         for error in errors:
             self.problem(source, where, f"broken rule: {error}")
-        return set() if errors else expression_reads(expression)
+        return set() if errors else expression_reads(expression) - {"not_sure"}
 
     def check_package(
         self, source: SourceFile, services: dict[str, Any], vocabulary: dict[str, Any]
@@ -316,7 +375,17 @@ class _Checker:
                 )
             if "min" in question and "max" in question and question["min"] > question["max"]:
                 self.problem(source, (*where, "max"), "max is below min")
+            if question.get("not_sure") and question["type"] in {"text", "repeat"}:
+                self.problem(source, (*where, "not_sure"), "no 'not sure' on this type")
+            if question["type"] == "repeat" and not question.get("items"):
+                self.problem(source, (*where, "type"), "a repeatable question needs items")
             earlier.add(question["id"])
+        repeats = {
+            q["id"]: {sub["id"] for sub in q.get("items", [])}
+            for q in data["questionnaire"]
+            if q["type"] == "repeat"
+        }
+        fact_ids = {f["id"] for f in data.get("facts", [])}
         for i, rule in enumerate(data["rules"]):
             where = ("rules", i)
             if rule["service"] not in data["services"]:
@@ -325,6 +394,26 @@ class _Checker:
                     (*where, "service"),
                     f"service {rule['service']!r} is not in this package",
                 )
+            for fact in rule.get("facts", []):
+                if fact not in fact_ids:
+                    self.problem(source, (*where, "facts"), f"no fact {fact!r} in this package")
+            for_each = rule.get("for_each", "")
+            if for_each and for_each not in repeats:
+                self.problem(
+                    source, (*where, "for_each"), f"{for_each!r} is not a repeatable question"
+                )
             reads = self.check_expression(source, (*where, "when"), rule["when"])
+            if for_each:
+                reads.discard("item")
+                for unknown in sorted(
+                    rule_reads(rule["when"], for_each=for_each)
+                    - {f"{for_each}.{sub}" for sub in repeats.get(for_each, set())}
+                ):
+                    if unknown.startswith(f"{for_each}."):
+                        self.problem(
+                            source,
+                            (*where, "when"),
+                            f"rule reads {unknown!r}, not an item question",
+                        )
             for unknown in sorted(reads - earlier):
                 self.problem(source, (*where, "when"), f"rule reads {unknown!r}, not a question")

@@ -15,6 +15,8 @@ def load_demo_catalogue() -> DemoResult:
     if CatalogueLoad.objects.filter(checksum=checksum).exists():
         return DemoResult(created=0, existing=1)
     load = catalogue_load(actor=Actor.system("load-demo"))
-    created = sum(counts.get("created", 0) for counts in load.summary.values())
+    created = sum(
+        counts.get("created", 0) for counts in load.summary.values() if isinstance(counts, dict)
+    )
     existing = sum(counts.get("unchanged", 0) for counts in load.summary.values())
     return DemoResult(created=created, existing=existing)

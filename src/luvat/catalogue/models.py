@@ -44,6 +44,26 @@ class Municipality(TranslatedNameMixin):
     """A Finnish municipality by its official three-digit code (Statistics Finland)."""
 
     code = models.CharField(_("municipality code"), max_length=3, unique=True)
+    county = models.CharField(
+        _("wellbeing services county"),
+        max_length=3,
+        blank=True,
+        help_text=_("HKI for Helsinki; empty in Åland"),
+    )
+    aland = models.BooleanField(
+        _("in Åland"), default=False, help_text=_("Åland has its own authorities: out of scope")
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("municipality")
@@ -96,6 +116,7 @@ class Authority(TranslatedNameMixin):
     visiting_address = models.CharField(_("visiting address"), max_length=300, blank=True)
     postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
     website = models.URLField(_("web page"), blank=True)
+    e_service_url = models.URLField(_("e-service address"), max_length=500, blank=True)
     service_hours_fi = models.CharField(_("service hours in Finnish"), max_length=200, blank=True)
     service_hours_sv = models.CharField(_("service hours in Swedish"), max_length=200, blank=True)
     service_hours_en = models.CharField(_("service hours in English"), max_length=200, blank=True)
@@ -116,6 +137,14 @@ class Authority(TranslatedNameMixin):
     origin = models.CharField(
         _("origin"), max_length=10, choices=Origin.choices, default=Origin.ADMIN
     )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_note = models.CharField(_("source note"), max_length=500, blank=True)
+    not_found = models.JSONField(
+        _("facts not found"),
+        default=list,
+        blank=True,
+        help_text=_("contact fields no source was found for (shown as not found)"),
+    )
 
     class Meta:
         verbose_name = _("authority")
@@ -135,6 +164,9 @@ class Authority(TranslatedNameMixin):
         """No longer valid today (reorganised away)."""
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
+    def is_not_found(self, field: str) -> bool:
+        return field in (self.not_found or [])
+
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until
@@ -145,6 +177,61 @@ class Authority(TranslatedNameMixin):
         return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
+
+
+class PublicStatus(models.TextChoices):
+    """The public status model's statuses an authority's own status can stand for.
+
+    The values are the projects app's ``Status`` values an authority moves an application to
+    (a test keeps them equal); the catalogue sits below projects and cannot import it."""
+
+    RECEIVED = "received", _("received")
+    IN_PROCESSING = "in_processing", _("in processing")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("supplement requested")
+    DECISION_MADE = "decision_made", _("decision made")
+    CLOSED = "closed", _("closed")
+
+
+class AuthorityStatus(models.Model):
+    """One of an authority's own status codes (e.g. "statement requested from the rescue
+    department"), with its labels and the one public status it stands for.
+
+    Authority systems may send the code with a status event; the customer then sees the label
+    beside the public status, and the metrics count the public status only."""
+
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("authority"),
+        on_delete=models.CASCADE,
+        related_name="own_statuses",
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    label_fi = models.CharField(_("label in Finnish"), max_length=200)
+    label_sv = models.CharField(_("label in Swedish"), max_length=200, blank=True)
+    label_en = models.CharField(_("label in English"), max_length=200, blank=True)
+    public_status = models.CharField(
+        _("public status"), max_length=30, choices=PublicStatus.choices
+    )
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.ADMIN
+    )
+
+    class Meta:
+        verbose_name = _("authority's own status")
+        verbose_name_plural = _("authorities' own statuses")
+        ordering = ["authority_id", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "code"], name="catalogue_authority_status_code_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.public_status})"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
 
 
 class ServiceKind(models.TextChoices):
@@ -220,6 +307,30 @@ class Service(TranslatedNameMixin):
     processing_time_note_en = models.CharField(
         _("processing time note in English"), max_length=300, blank=True
     )
+    legal_basis_url = models.URLField(_("legal basis link"), max_length=500, blank=True)
+    fee_fi = models.CharField(_("fee in Finnish"), max_length=500, blank=True)
+    fee_sv = models.CharField(_("fee in Swedish"), max_length=500, blank=True)
+    fee_en = models.CharField(_("fee in English"), max_length=500, blank=True)
+    fee_url = models.URLField(_("fee tariff"), max_length=500, blank=True)
+    fee_amount_eur = models.DecimalField(
+        _("fixed fee (euros)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "only a fixed sum the source publishes; empty when the fee varies or is not found"
+        ),
+    )
+    redress_fi = models.CharField(_("means of redress in Finnish"), max_length=500, blank=True)
+    redress_sv = models.CharField(_("means of redress in Swedish"), max_length=500, blank=True)
+    redress_en = models.CharField(_("means of redress in English"), max_length=500, blank=True)
+    fact_sources = models.JSONField(
+        _("sources of the service facts"),
+        default=dict,
+        blank=True,
+        help_text=_("processing_time / fee / redress → the URL the fact was taken from"),
+    )
     depends_on = models.ManyToManyField(
         "self",
         verbose_name=_("must follow the decision of"),
@@ -229,6 +340,15 @@ class Service(TranslatedNameMixin):
     )
     joining_mode = models.CharField(
         _("joining mode"), max_length=20, choices=JoiningMode.choices, default=JoiningMode.LIGHT
+    )
+    files_joining_mode = models.CharField(
+        _("joining mode in the catalogue files"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "what the files said at the last load: a different joining mode was set "
+            "elsewhere (onboarding, admin) and a load keeps it"
+        ),
     )
     redirect_url = models.URLField(_("authority's e-service address"), max_length=500, blank=True)
     integration_endpoint = models.CharField(
@@ -270,6 +390,14 @@ class Service(TranslatedNameMixin):
     @property
     def processing_time_note(self) -> str:
         return localized(self, "processing_time_note")
+
+    @property
+    def fee(self) -> str:
+        return localized(self, "fee")
+
+    @property
+    def redress(self) -> str:
+        return localized(self, "redress")
 
 
 class VocabularyType(models.TextChoices):
@@ -365,3 +493,75 @@ class CatalogueLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loaded_at:%Y-%m-%d %H:%M} {self.checksum[:12]}"
+
+
+class ChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("awaiting review")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+
+
+class ChangeTarget(models.TextChoices):
+    AUTHORITY = "authority", _("authority contact details")
+    SERVICE = "service", _("service facts")
+
+
+class CatalogueChange(models.Model):
+    """A change an authority proposed to its own catalogue entry, published after review."""
+
+    target_type = models.CharField(_("what"), max_length=10, choices=ChangeTarget.choices)
+    target_code = models.CharField(_("code"), max_length=80)
+    authority_code = models.CharField(_("authority"), max_length=40, db_index=True)
+    values = models.JSONField(_("new values"))
+    previous = models.JSONField(_("values when proposed"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PROPOSED
+    )
+    proposed_by = models.CharField(_("proposed by"), max_length=100)
+    proposed_by_label = models.CharField(_("proposer"), max_length=200, blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=100, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue change")
+        verbose_name_plural = _("catalogue changes")
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_code} ({self.status})"
+
+
+class CatalogueVersion(models.Model):
+    """One published catalogue change: who, when and what changed (old → new). Never edited."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    change = models.OneToOneField(
+        CatalogueChange, verbose_name=_("change"), on_delete=models.PROTECT, related_name="version"
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.CharField(_("published by"), max_length=100)
+    diff = models.JSONField(_("what changed"), help_text=_("field → [old, new]"))
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class CatalogueRevision(models.Model):
+    """One row: a number raised by every change to the catalogue (a load, a published
+    change, an edit in the admin). Each process keeps its compiled copy of the catalogue
+    (luvat.catalogue.snapshot) as long as the number it read is still the one in the database."""
+
+    number = models.PositiveBigIntegerField(_("revision"), default=1)
+
+    class Meta:
+        verbose_name = _("catalogue revision")
+        verbose_name_plural = _("catalogue revisions")
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -2,9 +2,11 @@
 
 Accepts one service, a list of services, or a page ``{pageNumber, pageSize, pageCount,
 itemList}``. A service already in the catalogue (matched by ``ptv_id``) gets its names,
-descriptions, legal basis and processing-time text updated; rules, forms and lead times
-stay as the maintainers set them. A new service is created only when its responsible
-organisation is a catalogued authority (matched by business ID), whose kind it takes.
+descriptions, legal basis and processing-time text updated per language (a language the
+file does not carry is kept, never wiped) and the report lists the fields changed;
+rules, forms and lead times stay as the maintainers set them. A new service is created
+only when its responsible organisation is a catalogued authority (matched by business
+ID), whose kind it takes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class PtvReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # service code → the fields the import changed / the languages the file lacked (kept)
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    kept_languages: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -106,18 +111,34 @@ def _responsible(service: dict[str, Any]) -> Authority | None:
 
 
 def _values(service: dict[str, Any]) -> dict[str, Any]:
+    """The fields the file gives, per language: a language the file lacks is not a value.
+
+    An update therefore merges per language (what the file does not carry is kept).
+    """
     names = _texts(service.get("serviceNames") or [], "Name")
     descriptions = _texts(service.get("serviceDescriptions") or [], "Summary", "Description")
     processing = _texts(service.get("serviceDescriptions") or [], "ProcessingTime")
     values: dict[str, Any] = {}
     for language in LANGUAGES:
-        values[f"name_{language}"] = names.get(language, "")[:300]
-        values[f"description_{language}"] = descriptions.get(language, "")
-        values[f"processing_time_note_{language}"] = processing.get(language, "")[:300]
+        if names.get(language):
+            values[f"name_{language}"] = names[language][:300]
+        if descriptions.get(language):
+            values[f"description_{language}"] = descriptions[language]
+        if processing.get(language):
+            values[f"processing_time_note_{language}"] = processing[language][:300]
     legal_basis = _legal_basis(service)
     if legal_basis:
         values["legal_basis"] = legal_basis
     return values
+
+
+def _kept_languages(values: dict[str, Any]) -> list[str]:
+    """Languages the file has no name or description in (kept as they were)."""
+    return [
+        language
+        for language in LANGUAGES
+        if f"name_{language}" not in values and f"description_{language}" not in values
+    ]
 
 
 @transaction.atomic
@@ -134,17 +155,21 @@ def ptv_import(*, path: Path, actor: Actor) -> PtvReport:
             report.skipped.append((ptv_id, f"publishing status {item.get('publishingStatus')}"))
             continue
         values = _values(item)
-        if not values["name_fi"]:
+        if not values.get("name_fi"):
             report.skipped.append((ptv_id, "no Finnish name"))
             continue
         existing = Service.objects.filter(ptv_id=ptv_id).first()
         if existing is not None:
             changed = [k for k, v in values.items() if getattr(existing, k) != v]
+            kept = _kept_languages(values)
+            if kept:
+                report.kept_languages[existing.code] = kept
             if changed:
                 for key in changed:
                     setattr(existing, key, values[key])
                 existing.save(update_fields=changed)
                 report.updated.append(existing.code)
+                report.changes[existing.code] = changed
             else:
                 report.unchanged.append(existing.code)
             continue
@@ -177,6 +202,6 @@ def ptv_import(*, path: Path, actor: Actor) -> PtvReport:
         actor=actor,
         action="catalogue.import_ptv",
         target=("file", path.name),
-        details=report.summary(),
+        details={**report.summary(), "changes": report.changes, "kept": report.kept_languages},
     )
     return report

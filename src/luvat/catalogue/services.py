@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
 from luvat.catalogue.datafiles import DATA_DIR, CatalogueData, read_catalogue
+from luvat.catalogue.editing import keep_published, published_values
 from luvat.catalogue.models import (
     Authority,
     AuthorityResolution,
     CatalogueLoad,
+    ChangeTarget,
     JoiningMode,
     LeadTimeUnit,
     Municipality,
@@ -25,6 +28,7 @@ from luvat.catalogue.models import (
     ServicePackage,
     VocabularyField,
 )
+from luvat.catalogue.snapshot import bump_revision, bumps_deferred
 
 
 def _texts(item: dict[str, Any], key: str, field: str) -> dict[str, str]:
@@ -98,6 +102,16 @@ def _delete_unused(queryset: models.QuerySet[Any], tally: _Tally) -> None:
             tally.extra["kept_in_use"] += 1
 
 
+def _municipality_facts(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "county": item.get("county", ""),
+        "aland": item.get("aland", False),
+        "valid_from": _as_date(item.get("valid_from")),
+        "valid_until": _as_date(item.get("valid_until")),
+        "source_url": item.get("source_url", ""),
+    }
+
+
 def _load_municipalities(
     data: CatalogueData, changes: dict[str, _Tally]
 ) -> dict[str, Municipality]:
@@ -108,7 +122,11 @@ def _load_municipalities(
     created = Municipality.objects.bulk_create(
         [
             Municipality(
-                code=i["code"], name_fi=i["fi"], name_sv=i.get("sv", ""), name_en=i.get("en", "")
+                code=i["code"],
+                name_fi=i["fi"],
+                name_sv=i.get("sv", ""),
+                name_en=i.get("en", ""),
+                **_municipality_facts(i),
             )
             for i in new
         ]
@@ -125,8 +143,16 @@ def _load_municipalities(
             "name_fi": item["fi"],
             "name_sv": item.get("sv", ""),
             "name_en": item.get("en", ""),
+            **_municipality_facts(item),
         }
         loaded[item["code"]] = _upsert(Municipality, existing, item["code"], values, counter)
+    for item in data.municipalities:
+        municipality = loaded[item["code"]]
+        successor = loaded.get(item.get("successor") or "")
+        if municipality.successor_id != (successor.pk if successor else None):
+            municipality.successor = successor
+            municipality.save(update_fields=["successor"])
+            counter.touched(item["code"])
     _delete_unused(Municipality.objects.exclude(code__in=loaded), counter)
     return loaded
 
@@ -136,11 +162,16 @@ def _as_date(value: str | None) -> date | None:
 
 
 def _load_authorities(
-    data: CatalogueData, municipalities: dict[str, Municipality], changes: dict[str, _Tally]
+    data: CatalogueData,
+    municipalities: dict[str, Municipality],
+    changes: dict[str, _Tally],
+    conflicts: list[dict[str, Any]],
+    published: dict[tuple[str, str], dict[str, Any]],
 ) -> None:
     counter = changes["authorities"]
     existing = {a.code: a for a in Authority.objects.prefetch_related("municipalities")}
     loaded: dict[str, Authority] = {}
+    new: list[tuple[Authority, list[Municipality]]] = []
     for item in data.authorities:
         values = {
             "kind": item["kind"],
@@ -151,16 +182,40 @@ def _load_authorities(
             "visiting_address": item.get("visiting_address", ""),
             "postal_address": item.get("postal_address", ""),
             "website": item.get("website", ""),
+            "e_service_url": item.get("e_service", ""),
+            "source_url": item.get("source_url", ""),
+            "source_note": item.get("source_note", ""),
+            "not_found": item.get("not_found", []),
             **_texts(item, "service_hours", "service_hours"),
             "nationwide": item.get("nationwide", False),
             "valid_from": _as_date(item.get("valid_from")),
             "valid_until": _as_date(item.get("valid_until")),
             "origin": Origin.FILES,
         }
-        authority = _upsert(Authority, existing, item["code"], values, counter)
+        keep_published(ChangeTarget.AUTHORITY, item["code"], values, published, conflicts)
         wanted = [municipalities[code] for code in item.get("municipalities", [])]
+        if item["code"] not in existing:
+            new.append((Authority(code=item["code"], **values), wanted))
+            continue
+        authority = _upsert(Authority, existing, item["code"], values, counter)
         _set_m2m(authority.municipalities, wanted, counter, item["code"])
         loaded[item["code"]] = authority
+    # New authorities and their areas in two statements (a first load creates ~650).
+    created = Authority.objects.bulk_create([authority for authority, _ in new])
+    if created and created[0].pk is None:  # a backend that does not return keys
+        by_code = {a.code: a for a in Authority.objects.filter(code__in=[a.code for a in created])}
+        created = [by_code[a.code] for a in created]
+    through = Authority.municipalities.through
+    through.objects.bulk_create(
+        [
+            through(authority_id=authority.pk, municipality_id=municipality.pk)
+            for authority, (_, wanted) in zip(created, new, strict=True)
+            for municipality in wanted
+        ]
+    )
+    for authority in created:
+        counter.status[authority.code] = "created"
+        loaded[authority.code] = authority
     for item in data.authorities:
         authority = loaded[item["code"]]
         successor = loaded.get(item.get("successor") or "")
@@ -208,7 +263,40 @@ def _attachments(item: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _load_services(data: CatalogueData, changes: dict[str, _Tally]) -> dict[str, Service]:
+def _amount(value: float | int | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _fact_sources(item: dict[str, Any]) -> dict[str, Any]:
+    """Where the processing time, fee and means of redress were taken from."""
+    sources: dict[str, Any] = {}
+    for fact in ("processing_time", "fee", "redress"):
+        value = item.get(fact)
+        if isinstance(value, dict) and value.get("source_url"):
+            sources[fact] = value["source_url"]
+    if item.get("redirect_source_url"):
+        sources["redirect_url"] = item["redirect_source_url"]
+    processing = item.get("processing_time")
+    if isinstance(processing, dict) and processing.get("published") is False:
+        sources["processing_time_published"] = False
+    return sources
+
+
+def _mode_set_elsewhere(service: Service) -> bool:
+    """The service's joining mode differs from what the files said at the last load.
+
+    A row loaded before the files' mode was recorded (empty) counts as set elsewhere: the
+    load keeps its mode and reports the difference rather than guess.
+    """
+    return service.joining_mode != service.files_joining_mode
+
+
+def _load_services(
+    data: CatalogueData,
+    changes: dict[str, _Tally],
+    conflicts: list[dict[str, Any]],
+    published: dict[tuple[str, str], dict[str, Any]],
+) -> dict[str, Service]:
     counter = changes["services"]
     existing = {s.code: s for s in Service.objects.prefetch_related("depends_on")}
     loaded: dict[str, Service] = {}
@@ -225,6 +313,12 @@ def _load_services(data: CatalogueData, changes: dict[str, _Tally]) -> dict[str,
             ),
             "legal_basis": item["legal_basis"],
             "source_url": item.get("source_url", ""),
+            "legal_basis_url": item.get("legal_basis_url", ""),
+            **_texts(item.get("fee") or {}, "text", "fee"),
+            "fee_url": (item.get("fee") or {}).get("url", ""),
+            "fee_amount_eur": _amount((item.get("fee") or {}).get("amount_eur")),
+            **_texts(item.get("redress") or {}, "text", "redress"),
+            "fact_sources": _fact_sources(item),
             "lead_time_days": lead.get("days"),
             "lead_time_unit": lead.get("unit", LeadTimeUnit.CALENDAR_DAYS),
             "processing_time_days": processing.get("days"),
@@ -239,6 +333,21 @@ def _load_services(data: CatalogueData, changes: dict[str, _Tally]) -> dict[str,
             "active": True,
             "origin": Origin.FILES,
         }
+        values["files_joining_mode"] = values["joining_mode"]
+        keep_published(ChangeTarget.SERVICE, item["code"], values, published, conflicts)
+        current = existing.get(item["code"])
+        if current is not None and _mode_set_elsewhere(current):
+            # A joining mode recorded by onboarding or the admin is kept, and said so.
+            if current.joining_mode != values["joining_mode"]:
+                conflicts.append(
+                    {
+                        "service": item["code"],
+                        "field": "joining_mode",
+                        "kept": current.joining_mode,
+                        "files": values["joining_mode"],
+                    }
+                )
+            values["joining_mode"] = current.joining_mode
         loaded[item["code"]] = _upsert(Service, existing, item["code"], values, counter)
     for item in data.services:
         service = loaded[item["code"]]
@@ -284,12 +393,19 @@ def catalogue_load(*, actor: Actor, directory: Path = DATA_DIR) -> CatalogueLoad
     data = read_catalogue(directory)
     kinds = ("municipalities", "authorities", "vocabulary", "services", "packages")
     changes = {kind: _Tally() for kind in kinds}
-    municipalities = _load_municipalities(data, changes)
-    _load_authorities(data, municipalities, changes)
-    _load_vocabulary(data, changes)
-    services = _load_services(data, changes)
-    _load_packages(data, services, changes)
-    summary = {kind: tally.counts() for kind, tally in changes.items()}
+    with bumps_deferred():  # one raise of the revision number, not one per saved row
+        municipalities = _load_municipalities(data, changes)
+        # What authorities published in Luvat is kept over the files, and reported.
+        published = published_values()
+        conflicts: list[dict[str, Any]] = []
+        _load_authorities(data, municipalities, changes, conflicts, published)
+        _load_vocabulary(data, changes)
+        services = _load_services(data, changes, conflicts, published)
+        _load_packages(data, services, changes)
+        bump_revision()  # the bulk writes above send no signals
+    summary: dict[str, Any] = {kind: tally.counts() for kind, tally in changes.items()}
+    if conflicts:
+        summary["conflicts"] = conflicts
     load = CatalogueLoad.objects.create(source=data.source, checksum=data.checksum, summary=summary)
     audit_record(actor=actor, action="catalogue.load", target=load, details=summary)
     return load

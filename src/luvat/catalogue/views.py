@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from luvat.catalogue.models import AuthorityKind, Municipality
+from luvat.catalogue.editing import can_propose, target_for
+from luvat.catalogue.models import AuthorityKind, ChangeTarget, Municipality
 from luvat.catalogue.selectors import authority_detail, authority_search
+from luvat.identity.door import actor_from_request
 
 PAGE_SIZE = 25
 
@@ -55,5 +57,22 @@ def authority_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     served = sorted(authority.municipalities.all(), key=lambda m: m.name)
     predecessors = sorted(authority.predecessors.all(), key=lambda a: a.name)
-    context = {"authority": authority, "served": served, "predecessors": predecessors}
+    labels = {
+        "phone": _("Phone"),
+        "email": _("E-mail"),
+        "visiting_address": _("Visiting address"),
+        "postal_address": _("Postal address"),
+        "website": _("Web page"),
+        "e_service": _("E-service"),
+    }
+    not_found = [labels[f] for f in authority.not_found or [] if f in labels]
+    context = {
+        "authority": authority,
+        "served": served,
+        "predecessors": predecessors,
+        "not_found": not_found,
+        "can_edit": can_propose(
+            actor_from_request(request), target_for(ChangeTarget.AUTHORITY, authority.code)
+        ),
+    }
     return render(request, "catalogue/authority_detail.html", context)

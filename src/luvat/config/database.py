@@ -62,6 +62,10 @@ def parse_database_url(url: str, *, var_dir: Path, conn_max_age: int = 60) -> di
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
             "TEST": {"NAME": test_name},
+            # Persistent like PostgreSQL's: opening a SQLite file and running the init PRAGMAs
+            # on every request cost /healthz 80 % of its throughput (bench baseline). Django's
+            # connections are per thread, so the in-process worker's threads keep their own.
+            "CONN_MAX_AGE": conn_max_age,
             "OPTIONS": {
                 # WAL lets the in-process worker write while web requests read;
                 # IMMEDIATE avoids lock upgrades that fail under concurrency.

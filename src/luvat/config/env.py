@@ -77,7 +77,8 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "LUVAT_DB_CONN_MAX_AGE",
-        "Seconds a PostgreSQL connection is kept open for reuse (0 closes after each request).",
+        "Seconds a database connection (PostgreSQL or SQLite) is kept open for reuse by the "
+        "thread that opened it (0 closes after each request).",
         default="60",
         kind="int",
         group="Database and messaging",
@@ -88,6 +89,25 @@ VARIABLES: tuple[Variable, ...] = (
         "`amqp://guest:guest@127.0.0.1:5672/%2F`. Empty disables AMQP.",
         default="",
         kind="url",
+        group="Database and messaging",
+    ),
+    Variable(
+        "LUVAT_AMQP_PREFIX",
+        "Prefix of every exchange and queue name Luvat declares on the broker "
+        "(`<prefix>.applications`, `<prefix>.<authority code>`, `<prefix>.status`, "
+        "`<prefix>.status-events`, `<prefix>.dead`, `<prefix>.status-events.dead`). Give each "
+        "environment that shares a broker and virtual host its own prefix; authority systems "
+        "must then consume and publish under the same names.",
+        default="luvat",
+        group="Database and messaging",
+    ),
+    Variable(
+        "LUVAT_AMQP_QUEUE_TYPE",
+        "Type of the queues Luvat declares: `quorum` (replicated; RabbitMQ 3.8 and later) or "
+        "`classic` (older brokers). A queue that already exists as the other type is used as "
+        "it is, with a warning in the log (`amqp.queue_type_kept`).",
+        default="quorum",
+        choices=("quorum", "classic"),
         group="Database and messaging",
     ),
     Variable(
@@ -197,9 +217,95 @@ VARIABLES: tuple[Variable, ...] = (
         group="Web",
     ),
     Variable(
+        "LUVAT_TRUSTED_PROXIES",
+        "Comma-separated addresses or networks (CIDR) of the reverse proxies in front of "
+        "Luvat. Only a request whose peer is one of them may set the client address, scheme "
+        "and host through `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host` "
+        "(`X-Forwarded-Port` is always dropped); from anyone else those headers are dropped. "
+        "Empty trusts nobody. "
+        "Applies under `luvat serve` and under any other WSGI server.",
+        default="",
+        kind="list",
+        group="Web",
+    ),
+    Variable(
+        "LUVAT_UPLOAD_MAX_BYTES",
+        "Hard cap on one uploaded file, enforced while the request is read: bytes past it are "
+        "dropped and the file is refused. Each kind of upload may have a lower limit.",
+        default=str(20 * 1024 * 1024),
+        kind="int",
+        group="Uploads",
+    ),
+    Variable(
+        "LUVAT_VIRUS_SCANNER",
+        "Virus scan of every upload before it is stored: `clamd` (ClamAV's daemon at "
+        "`LUVAT_CLAMD_ADDRESS`), `local` (stand-in that finds only the EICAR test file) or "
+        "`none`. A scanner that does not answer refuses the file.",
+        default="local",
+        production_default="none",
+        choices=("none", "local", "clamd"),
+        group="Uploads",
+    ),
+    Variable(
+        "LUVAT_CLAMD_ADDRESS",
+        "Where clamd listens: `tcp://host:port` or `unix:///path/to/clamd.ctl`.",
+        default="tcp://127.0.0.1:3310",
+        group="Uploads",
+    ),
+    Variable(
+        "LUVAT_CLAMD_TIMEOUT_SECONDS",
+        "Seconds to wait for clamd to connect and answer.",
+        default="30",
+        kind="float",
+        group="Uploads",
+    ),
+    Variable(
+        "LUVAT_RATE_LIMITS",
+        "Enforce the `LUVAT_RATE_*` limits (429 with `Retry-After`). Counts are kept in the "
+        "database cache table `luvat_cache`, so every process and host shares them.",
+        default="true",
+        kind="bool",
+        group="Rate limits",
+    ),
+    Variable(
+        "LUVAT_RATE_LOGIN",
+        "Rate limit of log-in attempts (admin password, test IdP) per client address, as "
+        "`count/period` with period `s`, `m`, `h` or `d`, optionally multiplied "
+        "(e.g. `10/m`, `100/5m`).",
+        default="20/m",
+        group="Rate limits",
+    ),
+    Variable(
+        "LUVAT_RATE_ASSESSMENT",
+        "Rate limit of `POST /api/v1/assessments` per client address.",
+        default="60/m",
+        group="Rate limits",
+    ),
+    Variable(
+        "LUVAT_RATE_UPLOAD",
+        "Rate limit of file uploads (attachments, supplement answers and discussion messages "
+        "with files; web pages and API) per signed-in person.",
+        default="30/m",
+        group="Rate limits",
+    ),
+    Variable(
+        "LUVAT_RATE_INBOUND",
+        "Rate limit of the inbound status API (single and batch events) per authority.",
+        default="600/m",
+        group="Rate limits",
+    ),
+    Variable(
+        "LUVAT_RATE_PUBLIC",
+        "Rate limit of the open statistics (the lead-time page and `GET /api/v1/lead-times`) "
+        "per client address.",
+        default="60/m",
+        group="Rate limits",
+    ),
+    Variable(
         "LUVAT_HTTPS",
         "The service is reached over HTTPS (through a TLS-terminating proxy that sets "
-        "`X-Forwarded-Proto`): secure cookies, HSTS and redirects to HTTPS.",
+        "`X-Forwarded-Proto`, listed in `LUVAT_TRUSTED_PROXIES`): secure cookies, HSTS and "
+        "redirects to HTTPS.",
         default="false",
         production_default="true",
         kind="bool",
@@ -207,8 +313,18 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "LUVAT_SERVE_THREADS",
-        "Worker threads of the built-in WSGI server (`luvat serve`).",
+        "Worker threads of the built-in WSGI server (`luvat serve`), and of each gunicorn "
+        "process (`luvat serve --processes N`, `luvat.config.gunicorn`).",
         default="8",
+        kind="int",
+        group="Web",
+    ),
+    Variable(
+        "LUVAT_SERVE_PROCESSES",
+        "Processes of gunicorn (gthread) when the web server runs as `luvat serve --processes N` "
+        "or `gunicorn -c python:luvat.config.gunicorn luvat.config.wsgi:application`. Plain "
+        "`luvat serve` runs waitress in one process and ignores it.",
+        default="2",
         kind="int",
         group="Web",
     ),
@@ -281,6 +397,83 @@ VARIABLES: tuple[Variable, ...] = (
         group="E-mail",
     ),
     Variable(
+        "LUVAT_EMAIL_VERIFY_DAYS",
+        "How many days the link that verifies a person's e-mail address stays valid. No "
+        "notification e-mail goes to an address before its link is followed.",
+        default="7",
+        kind="int",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_EMAIL_MAX_ATTEMPTS",
+        "How many times one e-mail is tried (connection errors and temporary 4xx SMTP "
+        "answers, with doubling back-off from 2 minutes) before it is left in the dead-letter "
+        "view (`/<lang>/notifications/undelivered/`) for an administrator. A permanent 5xx "
+        "refusal of the recipient is not retried: the address is marked undeliverable and the "
+        "person is told in the service.",
+        default="5",
+        kind="int",
+        group="E-mail",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_BACKEND",
+        "How authorities' letters reach companies' Suomi.fi mailboxes (for authorities that "
+        "turned the channel on): `suomifi` (the Suomi.fi Messages REST API) or `local` (a "
+        "stand-in: the companies in `LUVAT_SUOMIFI_MESSAGES_LOCAL_MAILBOXES` have a mailbox).",
+        default="local",
+        production_default="suomifi",
+        choices=("local", "suomifi"),
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_URL",
+        "Base URL of the Suomi.fi Messages REST API: `https://api.messages-qa.suomi.fi` (QA) "
+        "or `https://api.messages.suomi.fi` (production).",
+        default="https://api.messages-qa.suomi.fi",
+        kind="url",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_USERNAME",
+        "API user name at Suomi.fi Messages (`POST /v1/token`).",
+        default="",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_PASSWORD",
+        "API password at Suomi.fi Messages.",
+        default="",
+        kind="secret",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_POSTI_EMAIL",
+        "Contact e-mail of the printing and enveloping contract (Posti Messaging), needed only "
+        "for multichannel messages that may go on paper.",
+        default="",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_POSTI_USERNAME",
+        "User name of the printing and enveloping contract.",
+        default="",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_POSTI_PASSWORD",
+        "Password of the printing and enveloping contract.",
+        default="",
+        kind="secret",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
+        "LUVAT_SUOMIFI_MESSAGES_LOCAL_MAILBOXES",
+        "Business IDs that have an active mailbox in the `local` stand-in.",
+        default="3141593-8",
+        kind="list",
+        group="Suomi.fi Messages",
+    ),
+    Variable(
         "LUVAT_DISCUSSION_BACKEND",
         "Where discussion messages are kept: `builtin` (in the service's own database) or "
         "`zulip` (a Zulip server: a channel per project, a topic per thread).",
@@ -322,6 +515,134 @@ VARIABLES: tuple[Variable, ...] = (
         group="Supervision",
     ),
     Variable(
+        "LUVAT_FILE_STORAGE",
+        "Where attachments, decision documents and other uploaded files are kept: "
+        "`filesystem` (`$LUVAT_VAR_DIR/media`, one machine only) or `s3` (an S3-compatible "
+        "object store, shared by every web and worker machine; see the `LUVAT_S3_*` variables). "
+        "`luvat storage-migrate` copies existing files from one to the other.",
+        default="filesystem",
+        choices=("filesystem", "s3"),
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_BUCKET",
+        "Bucket of the uploaded files when `LUVAT_FILE_STORAGE=s3`. Turn on versioning in "
+        "the bucket (see docs/operations.md).",
+        default="",
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_ENDPOINT_URL",
+        "Address of the S3-compatible API, e.g. `https://s3.eu-north-1.amazonaws.com` or a "
+        "MinIO/Ceph address. Empty uses the AWS default for the region.",
+        default="",
+        kind="url",
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_REGION",
+        "Region of the bucket.",
+        default="eu-north-1",
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_ACCESS_KEY_ID",
+        "Access key id for the bucket. Empty uses the standard AWS credential chain "
+        "(instance role, `AWS_*` variables, web identity token).",
+        default="",
+        kind="secret",
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_SECRET_ACCESS_KEY",
+        "Secret access key for the bucket (with `LUVAT_S3_ACCESS_KEY_ID`).",
+        default="",
+        kind="secret",
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_ADDRESSING_STYLE",
+        "`path` (`endpoint/bucket/key`, what most self-hosted stores want), `virtual` "
+        "(`bucket.endpoint/key`) or `auto`.",
+        default="auto",
+        choices=("auto", "path", "virtual"),
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_S3_SIGNED_URL_SECONDS",
+        "Validity of the pre-signed object addresses the storage hands out (the admin's file "
+        "links). Downloads by customers, officials and authority systems always go through "
+        "the service, which checks access and logs the read.",
+        default="300",
+        kind="int",
+        group="File storage",
+    ),
+    Variable(
+        "LUVAT_RETENTION_ENABLED",
+        "Run the retention job (purge and archive by the rules below) in the worker, once per "
+        "cluster every `LUVAT_RETENTION_INTERVAL_SECONDS`. Off by default: `luvat retention "
+        "--dry-run` first, then turn it on.",
+        default="false",
+        kind="bool",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_INTERVAL_SECONDS",
+        "How often the worker's retention job runs when enabled.",
+        default="86400",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_DRAFT_DAYS",
+        "Drafts never submitted are deleted, with their shared data and attachments, this "
+        "many days after their last change (personal data minimisation). 0 keeps them.",
+        default="365",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_DISCUSSION_DAYS",
+        "Discussion messages of closed projects are deleted this many days after the "
+        "project closed. 0 keeps them.",
+        default="730",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_NOTIFICATION_DAYS",
+        "In-service notifications older than this many days are deleted. 0 keeps them.",
+        default="365",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_ACCESS_LOG_DAYS",
+        "Access-log rows (who read what) older than this many days are deleted by the "
+        "retention run. 0 keeps them.",
+        default="730",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_AUDIT_LOG_DAYS",
+        "Audit-log rows older than this many days are deleted by the retention run. "
+        "0 (the default) keeps them for good: the audit log documents how public records "
+        "were handled.",
+        default="0",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
+        "LUVAT_RETENTION_CLOSED_PROJECT_DAYS",
+        "Projects whose every application is decided, withdrawn or closed are archived this "
+        "many days after the last change: submitted applications and decisions are kept as "
+        "public records, drafts in them are purged. 0 never archives.",
+        default="365",
+        kind="int",
+        group="Data retention",
+    ),
+    Variable(
         "LUVAT_WORKER_IN_PROCESS",
         "`luvat serve` also runs the background worker in a thread of the web process. "
         "Turn off when `luvat worker` runs as its own process.",
@@ -335,6 +656,15 @@ VARIABLES: tuple[Variable, ...] = (
         "How often the background worker looks for due work, in seconds.",
         default="1.0",
         kind="float",
+        group="Background worker",
+    ),
+    Variable(
+        "LUVAT_WORKER_LISTEN",
+        "Wake the worker as soon as new outbox messages are committed (PostgreSQL "
+        "`LISTEN/NOTIFY` on the channel `luvat_wake`; on SQLite, within the process) instead "
+        "of waiting for the next poll. Off: polling only.",
+        default="true",
+        kind="bool",
         group="Background worker",
     ),
     Variable(
@@ -419,16 +749,27 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         "LUVAT_SESSION_IDLE_MINUTES",
-        "A session ends after this many minutes without requests.",
+        "A session ends after this many minutes without requests (its expiry is pushed "
+        "forward at most once a minute, so it may end up to a minute sooner).",
         default="30",
         kind="int",
         group="Identity and access",
     ),
     Variable(
         "LUVAT_LOGIN_MAX_FAILURES",
-        "Failed log-in attempts (admin password, test IdP code) allowed per user name and per "
-        "address before the log-in is locked for `LUVAT_LOGIN_LOCKOUT_MINUTES`.",
+        "Failed log-in attempts (admin password, test IdP code) allowed per user name before "
+        "that account's log-in is locked for `LUVAT_LOGIN_LOCKOUT_MINUTES`. Other accounts "
+        "are not affected.",
         default="5",
+        kind="int",
+        group="Identity and access",
+    ),
+    Variable(
+        "LUVAT_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "Failed log-in attempts allowed from one client address (whatever the user name) "
+        "before log-in from that address only is locked for `LUVAT_LOGIN_LOCKOUT_MINUTES`. "
+        "Higher than the per-account limit, since many people may share an address.",
+        default="50",
         kind="int",
         group="Identity and access",
     ),
@@ -494,6 +835,18 @@ VARIABLES: tuple[Variable, ...] = (
         group="Identity and access",
     ),
     Variable(
+        "LUVAT_EAUTH_MANDATE_ISSUE",
+        "The code of the service layer's own mandate issue in Suomi.fi e-Authorizations "
+        '("Lupa- ja valvontakokonaisuuksissa asiointi"), given by the Digital and Population '
+        "Data Services Agency when the issue is registered. It is asked as well as the register "
+        "roles (`issues=` on the organisation-roles call), and a person holding it may act for "
+        "the company without a register role; the local stand-in accepts a `LocalMandate` whose "
+        "role is this code. Empty: only register roles count. The default is a placeholder for "
+        "development and the demo: set the registered code in production.",
+        default="LUPAVALVONTA",
+        group="Identity and access",
+    ),
+    Variable(
         "LUVAT_COMPANY_REGISTER",
         "Company register backend: `ytj` (the open data API of the Finnish Patent and "
         "Registration Office, v3) or `local` (a stand-in with demo companies).",
@@ -530,6 +883,25 @@ VARIABLES: tuple[Variable, ...] = (
         default="INFO",
         choices=("DEBUG", "INFO", "WARNING", "ERROR"),
         group="Logging",
+    ),
+    Variable(
+        "LUVAT_METRICS_TOKEN",
+        "Bearer token a Prometheus scraper sends to `/metrics` "
+        "(`Authorization: Bearer <token>`). Empty turns `/metrics` off (it answers 404).",
+        default="",
+        kind="secret",
+        group="Observability",
+    ),
+    Variable(
+        "PROMETHEUS_MULTIPROC_DIR",
+        "Read by prometheus-client itself: a directory (emptied at each start) where every "
+        "web and worker process of one machine writes its request counters and job "
+        "durations, so that `/metrics` adds up all processes. Empty: each process reports "
+        "its own counters. The database-derived gauges are the same in every process "
+        "either way.",
+        default="",
+        kind="path",
+        group="Observability",
     ),
 )
 

@@ -9,3 +9,25 @@ class DiscussionConfig(AppConfig):
 
     def ready(self) -> None:
         from luvat.discussion import checks  # noqa: F401  (registers the check)
+        from luvat.discussion.models import MessageAttachment, Thread
+        from luvat.identity.door import register_target
+
+        # Whose object a URL names, for refusals at the door (the company sees them).
+        register_target(
+            "thread_id",
+            "discussion.thread",
+            lambda pk: (
+                Thread.objects.filter(pk=int(pk))
+                .values_list("room__business_id", flat=True)
+                .first()
+            ),
+        )
+        register_target(
+            "attachment_id",
+            "discussion.attachment",
+            lambda pk: (
+                MessageAttachment.objects.filter(pk=int(pk))
+                .values_list("message__thread__room__business_id", flat=True)
+                .first()
+            ),
+        )

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from luvat.uploads.inspect import UploadRejected, check_name, inspect_upload
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 
@@ -34,6 +36,10 @@ def safe_filename(name: str) -> str:
 def checked_content_type(upload: UploadedFile) -> str:
     """The content type of an allowed upload; raises ValidationError on ``attachments``."""
     name = upload.name or ""
+    try:
+        check_name(upload)
+    except UploadRejected as rejected:
+        raise ValidationError({"attachments": rejected.message}) from None
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED:
         raise ValidationError(
@@ -61,6 +67,10 @@ def checked_content_type(upload: UploadedFile) -> str:
         raise ValidationError(
             {"attachments": _("%(name)s is not plain UTF-8 text.") % {"name": name}}
         )
+    try:
+        inspect_upload(upload, max_bytes=MAX_BYTES)
+    except UploadRejected as rejected:
+        raise ValidationError({"attachments": f"{name}: {rejected.message}"}) from None
     return content_type
 
 

@@ -32,6 +32,11 @@ class DiscussionRoom(models.Model):
     business_id = models.CharField(_("business ID"), max_length=9, db_index=True)
     authority_codes = models.JSONField(_("authorities of the project"), default=list)
     external_channel = models.CharField(_("Zulip channel"), max_length=60, blank=True)
+    # Authorities-only threads live in a channel of their own whose members are only the
+    # project's officials (and the bot), never in the channel of customer-facing threads.
+    external_authority_channel = models.CharField(
+        _("Zulip channel of the authorities"), max_length=60, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -3,23 +3,17 @@ that have reached an authority."""
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from luvat.audit.actors import Actor
-from luvat.catalogue.models import JoiningMode
 from luvat.discussion.models import DiscussionRoom, Thread
 from luvat.discussion.services import ApplicationThreadSpec, discussion_room_sync
-from luvat.projects.models import Application, Project, goes_by
-from luvat.projects.status import Status
+from luvat.projects.models import Application, Project, authority_has
 
 
 def thread_specs(project: Project) -> list[ApplicationThreadSpec]:
     """One thread per application an authority has: not cancelled ones, not drafts (except
     redirect-mode ones, which the customer fills in the authority's own e-service)."""
     applications = (
-        Application.objects.filter(project=project, authority__isnull=False)
-        .exclude(status=Status.CANCELLED)
-        .exclude(Q(status=Status.DRAFT) & ~goes_by(JoiningMode.REDIRECT))
+        Application.objects.filter(authority_has(), project=project)
         .select_related("service", "authority")
         .order_by("id")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F, Max
 from django.http import Http404
 
 from luvat.audit.actors import Actor
@@ -11,7 +12,7 @@ from luvat.discussion import policy
 from luvat.discussion.backends import get_backend
 from luvat.discussion.backends.base import ShownMessage
 from luvat.discussion.models import DiscussionRoom, ReadMark, Thread
-from luvat.identity.policy import authority_codes_for
+from luvat.identity.policy import authorise, authority_codes_for, companies_for
 
 MESSAGES_SHOWN = 200
 
@@ -53,8 +54,17 @@ def project_threads(
 def thread_for(actor: Actor, thread_id: int) -> Thread:
     """The thread if the actor is party to it (one query); 404 otherwise."""
     thread = Thread.objects.select_related("room").filter(pk=thread_id).first()
-    if thread is None or not policy.may_use_thread(actor, thread):
+    if thread is None:
         raise Http404("no such thread")
+    authorise(
+        actor,
+        policy.may_use_thread(actor, thread),
+        object_type="discussion_thread",
+        object_id=thread.pk,
+        purpose="discussion:thread",
+        subject_business_id=thread.room.business_id,
+        known=False,
+    )
     return thread
 
 
@@ -77,3 +87,26 @@ def thread_messages(actor: Actor, *, thread: Thread, user_id: int | None) -> Thr
     )
     messages = get_backend().messages(thread, limit=MESSAGES_SHOWN)
     return ThreadView(thread=thread, messages=messages, last_read_id=mark or 0)
+
+
+ROOMS_SHOWN = 100
+
+
+def rooms_for(actor: Actor) -> list[DiscussionRoom]:
+    """The project rooms the actor is party to, latest message first (one query, two for an
+    official: their role is checked once). A customer sees their company's rooms; an official
+    the rooms of projects with an application to their authority."""
+    business_ids = companies_for(actor)
+    if business_ids:
+        rooms = DiscussionRoom.objects.filter(business_id__in=business_ids)
+    else:
+        codes = authority_codes_for(actor)
+        if not codes:
+            return []
+        rooms = DiscussionRoom.objects.filter(project__applications__authority__code__in=codes)
+    return list(
+        rooms.select_related("project")
+        .annotate(latest=Max("threads__last_message_at"))
+        .order_by(F("latest").desc(nulls_last=True), "-created_at", "-id")
+        .distinct()[:ROOMS_SHOWN]
+    )

@@ -132,6 +132,21 @@ def _audience(thread: Thread, mentions: list[str], author_user_id: int | None) -
     return Audience(business_ids=companies, authority_codes=authorities, exclude_user_ids=exclude)
 
 
+def _official_addresses(authority_codes: list[str]) -> list[str]:
+    """The e-mail addresses (Zulip accounts) of the officials of the project's authorities."""
+    from luvat.identity.models import OfficialRole
+
+    return sorted(
+        {
+            email
+            for email in OfficialRole.objects.filter(
+                authority_code__in=authority_codes
+            ).values_list("person__email", flat=True)
+            if email
+        }
+    )
+
+
 @transaction.atomic
 def message_post(
     *,
@@ -180,7 +195,14 @@ def message_post(
         attachment.save()
     backend = get_backend()
     room = thread.room
-    if backend.name != "builtin" and not room.external_channel:
+    if backend.name != "builtin" and thread.kind == ThreadKind.AUTHORITIES:
+        # Every post re-subscribes the project's officials, so that membership follows who
+        # holds a role now (new officials join; see docs for leaving).
+        room.external_authority_channel = backend.open_authority_room(
+            room, members=_official_addresses(room.authority_codes)
+        )
+        room.save(update_fields=["external_authority_channel"])
+    elif backend.name != "builtin" and not room.external_channel:
         room.external_channel = backend.open_room(room)
         room.save(update_fields=["external_channel"])
     external_id = backend.post(message)

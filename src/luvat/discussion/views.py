@@ -18,14 +18,28 @@ from luvat.discussion import policy
 from luvat.discussion.backends.base import BackendUnavailable
 from luvat.discussion.models import MessageAttachment, Thread
 from luvat.discussion.rooms import room_for_project
-from luvat.discussion.selectors import project_threads, thread_for, thread_messages
+from luvat.discussion.selectors import project_threads, rooms_for, thread_for, thread_messages
 from luvat.discussion.services import message_post, thread_mark_read
 from luvat.discussion.text import render_message
-from luvat.identity.policy import authorise, require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import authorise
 from luvat.projects.models import Project
+from luvat.web.ratelimits import limited, person_key
 
 party = require_actor(ActorKind.CUSTOMER, ActorKind.OFFICIAL, company=True)
-party_write = require_actor(ActorKind.CUSTOMER, ActorKind.OFFICIAL, company=True, write=True)
+
+
+@require_GET
+@party
+def discussion_index(request: HttpRequest) -> HttpResponse:
+    """The discussions of the actor's projects, for the header's link."""
+    actor = request.actor  # type: ignore[attr-defined]
+    rooms = rooms_for(actor)
+    return render(
+        request,
+        "discussion/index.html",
+        {"rooms": rooms, "is_customer": actor.kind == ActorKind.CUSTOMER},
+    )
 
 
 @require_GET
@@ -43,6 +57,7 @@ def project_discussion(request: HttpRequest, project_id: UUID) -> HttpResponse:
         object_id=project.public_id,
         purpose="discussion:project",
         subject_business_id=project.business_id,
+        known=False,
     )
     access_record(
         actor=actor,
@@ -111,8 +126,12 @@ def thread_page(request: HttpRequest, thread_id: int) -> HttpResponse:
     return _thread_page(request, thread)
 
 
-@party_write
+@party
 def _post(request: HttpRequest, thread_id: int) -> HttpResponse:
+    if request.FILES:
+        refused = limited(request, "upload", person_key(request))
+        if refused is not None:
+            return refused
     actor = request.actor  # type: ignore[attr-defined]
     thread = thread_for(actor, thread_id)
     body = request.POST.get("body", "")
@@ -142,8 +161,17 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         .filter(pk=attachment_id)
         .first()
     )
-    if attachment is None or not policy.may_use_thread(actor, attachment.message.thread):
+    if attachment is None:
         raise Http404("no such attachment")
+    authorise(
+        actor,
+        policy.may_use_thread(actor, attachment.message.thread),
+        object_type="discussion_attachment",
+        object_id=attachment.pk,
+        purpose="discussion:attachment",
+        subject_business_id=attachment.message.thread.room.business_id,
+        known=False,
+    )
     access_record(
         actor=actor,
         object_type="discussion_attachment",

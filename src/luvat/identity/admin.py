@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from luvat.audit.services import access_record, audit_record
+from luvat.identity.door import actor_from_request
 from luvat.identity.forms import PersonAdminForm, national_id_digest_or_none
 from luvat.identity.models import ApiClient, ApiKey, LocalMandate, OfficialRole, Person
-from luvat.identity.policy import actor_from_request
 from luvat.identity.services import (
     api_key_issue,
     api_key_revoke,

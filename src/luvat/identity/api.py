@@ -16,8 +16,8 @@ from luvat.identity.companies import (
     RegisterUnavailable,
     company_register,
 )
+from luvat.identity.door import actor_from_request
 from luvat.identity.models import ApiClient
-from luvat.identity.policy import actor_from_request
 from luvat.identity.selectors import officials_of_authority
 from luvat.web.api_errors import ApiProblem
 

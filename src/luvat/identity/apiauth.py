@@ -18,9 +18,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from luvat.audit.services import access_record
+from luvat.identity.door import actor_from_request
 from luvat.identity.models import ApiClient, ApiKey
-from luvat.identity.policy import actor_from_request, can_handle_service
+from luvat.identity.policy import authorise, can_handle_service
 from luvat.identity.services import API_KEY_PREFIX, api_key_digest
 from luvat.web.api_errors import ApiProblem
 
@@ -154,19 +154,29 @@ def require_authority(
     object_type: str = "authority",
     object_id: object = "",
     purpose: str = "",
+    subject_business_id: str = "",
+    known: bool = True,
 ) -> None:
-    """403 problem (and an access-log entry) unless the caller acts for ``authority_code``."""
-    if authority_allows(request, authority_code, service_code=service_code):
-        return
-    access_record(
-        actor=actor_from_request(request),
+    """Unless the caller acts for ``authority_code``: an access-log entry (shown to
+    ``subject_business_id``'s company) and a 403 problem ``other-authority``, or a 404 when the
+    caller may not know the object exists (``known=False``: another authority's application)."""
+    allowed = authority_allows(request, authority_code, service_code=service_code)
+    refusal = (
+        ApiProblem(
+            status=403,
+            slug="other-authority",
+            detail="Your credentials are for another authority or service.",
+        )
+        if known
+        else None
+    )
+    authorise(
+        actor_from_request(request),
+        allowed,
         object_type=object_type,
         object_id=object_id or authority_code,
         purpose=purpose or request.path,
-        outcome="denied",
-    )
-    raise ApiProblem(
-        status=403,
-        slug="other-authority",
-        detail="Your credentials are for another authority or service.",
+        subject_business_id=subject_business_id,
+        known=known,
+        refusal=refusal,
     )

@@ -17,6 +17,9 @@ class IdentityConfig(AppConfig):
 
         register_demo_loader("accounts", load_demo_accounts, order=10, logins=DEMO_LOGINS)
         admin.site.login_form = ThrottledAdminAuthenticationForm
+        from luvat.web.ratelimits import login_limited
+
+        admin.site.login = login_limited(admin.site.login)  # type: ignore[method-assign]
 
         from django.db.models.signals import post_delete, post_save
 

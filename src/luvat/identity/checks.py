@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from luvat.identity.saml.config import IDPS, configuration_problems
+from luvat.identity.saml.metadata_check import metadata_problems
 
 KNOWN_BACKENDS = {"suomifi", "virtu", "test"}
 
@@ -40,6 +42,9 @@ def identity_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
         if idp in backends:
             for problem in configuration_problems(idp):
                 problems.append(Error(f"{idp} log-in: {problem}.", id="luvat.E104"))
+            metadata = settings.LUVAT_SAML_IDPS[idp]["metadata"]
+            if metadata and Path(metadata).is_file():
+                problems.extend(idp_metadata_checks(idp, metadata))
     if settings.LUVAT_MANDATES_BACKEND == "suomifi":
         for name in ("LUVAT_EAUTH_CLIENT_ID", "LUVAT_EAUTH_API_KEY", "LUVAT_EAUTH_OAUTH_PASSWORD"):
             if not getattr(settings, name):
@@ -55,3 +60,19 @@ def identity_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             )
         )
     return problems
+
+
+def idp_metadata_checks(idp: str, path: str) -> list[CheckMessage]:
+    """The IdP metadata parses, names its entity and has a current signing certificate."""
+    variable = f"LUVAT_SAML_{idp.upper()}_IDP_METADATA"
+    messages: list[CheckMessage] = []
+    for problem in metadata_problems(path):
+        kind = Warning if problem.is_warning else Error
+        messages.append(
+            kind(
+                f"{idp} log-in: {variable} ({path}): {problem.message}.",
+                hint="Download the identity provider's current metadata again.",
+                id=f"luvat.{problem.code}",
+            )
+        )
+    return messages

@@ -17,13 +17,10 @@ from luvat.identity.companies import InvalidBusinessId, normalise_business_id
 from luvat.identity.models import Person
 from luvat.identity.services import national_id_digest
 from luvat.identity.throttle import throttle_failure, throttle_locked_until, throttle_reset
+from luvat.web.proxies import client_address
 
 TEST_IDP_SCOPE = "test-idp"
 ADMIN_SCOPE = "admin-login"
-
-
-def client_address(request: Any) -> str:
-    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
 
 
 def _locked_message(until: Any) -> str:
@@ -78,19 +75,31 @@ class TestIdpForm(forms.Form):
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin password log-in, locked after repeated failures per user name and address."""
+    """The admin password log-in, locked after repeated failures, per account and per address
+    separately: ``LUVAT_LOGIN_MAX_FAILURES`` for one user name (from anywhere) locks that
+    account only; ``LUVAT_LOGIN_MAX_FAILURES_PER_ADDRESS`` from one client address (whatever
+    the user names) locks that address only. The address is the real client's behind a
+    trusted proxy (luvat.web.proxies)."""
 
     def clean(self) -> dict[str, Any]:
-        keys = [f"user:{self.data.get('username', '')}", f"ip:{client_address(self.request)}"]
-        until = throttle_locked_until(scope=ADMIN_SCOPE, keys=keys)
+        account = f"user:{self.data.get('username', '')}"
+        address = f"ip:{client_address(self.request)}"
+        until = throttle_locked_until(scope=ADMIN_SCOPE, keys=[account, address])
         if until is not None:
             raise forms.ValidationError(_locked_message(until), code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            throttle_failure(scope=ADMIN_SCOPE, keys=keys)
+            throttle_failure(
+                scope=ADMIN_SCOPE, keys=[account], limit=settings.LUVAT_LOGIN_MAX_FAILURES
+            )
+            throttle_failure(
+                scope=ADMIN_SCOPE,
+                keys=[address],
+                limit=settings.LUVAT_LOGIN_MAX_FAILURES_PER_ADDRESS,
+            )
             raise
-        throttle_reset(scope=ADMIN_SCOPE, keys=keys[:1])
+        throttle_reset(scope=ADMIN_SCOPE, keys=[account])
         return cleaned
 
 

@@ -1,5 +1,6 @@
-"""The one authorisation module: who may see and do what, for every view, API handler and
-selector. See docs/authorisation.md for how other apps plug in.
+"""The one authorisation module: what an actor may see and do (decisions and scopes), for every
+view, API handler and selector, and the one place refusals are decided (:func:`authorise`).
+Who is acting is resolved by :mod:`luvat.identity.door`. See docs/authorisation.md.
 
 Rules in short:
 - a customer acts for one company at a time (chosen after log-in, backed by a mandate) and sees
@@ -14,28 +15,26 @@ Rules in short:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import wraps
-from typing import Any, TypeVar
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404
 
 from luvat.audit.actors import Actor, ActorKind
-from luvat.audit.services import access_record
-from luvat.identity import sessions
-from luvat.identity.models import ApiClient, OfficialRole, Person
-
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+from luvat.audit.refusals import refusal_record
+from luvat.identity.models import ApiClient, OfficialRole
 
 
 class Denied(PermissionDenied):
     """The actor may not do this to this object (already written to the access log)."""
+
+
+class Hidden(Http404):
+    """The actor may not know that this object exists: answered 404 like a missing one (already
+    written to the access log)."""
 
 
 class MandateMissing(Denied):
@@ -47,58 +46,15 @@ class MandateMissing(Denied):
         self.reason = reason
 
 
-# -- who is acting -----------------------------------------------------------------------------
+class RoleMissing(Denied):
+    """The official no longer holds a role at the authority they act for."""
+
+    def __init__(self, authority_code: str) -> None:
+        super().__init__(f"no role at {authority_code}")
+        self.authority_code = authority_code
 
 
-def _person_actor(request: HttpRequest, person: Person) -> Actor:
-    state = sessions.acting(request)
-    ref = f"person:{person.pk}"
-    label = person.full_name
-    if state.get("kind") == sessions.ADMINISTRATOR and _is_admin_user(request, person):
-        return Actor(kind=ActorKind.ADMINISTRATOR, ref=ref, label=label)
-    if state.get("kind") == sessions.OFFICIAL:
-        return Actor(
-            kind=ActorKind.OFFICIAL, ref=ref, label=label, on_behalf_of=state["authority_code"]
-        )
-    return Actor(
-        kind=ActorKind.CUSTOMER, ref=ref, label=label, on_behalf_of=state.get("business_id", "")
-    )
-
-
-def _is_admin_user(request: HttpRequest, person: Person | None = None) -> bool:
-    user = request.user
-    return bool(user.is_active and (user.is_superuser or (person and person.is_service_admin)))
-
-
-def actor_from_request(request: HttpRequest) -> Actor:
-    """The actor behind a web request (session) or an API request (authority system)."""
-    cached = getattr(request, "_luvat_actor", None)
-    if isinstance(cached, Actor):
-        return cached
-    client = getattr(request, "auth", None)
-    if isinstance(client, ApiClient):
-        actor = Actor(
-            kind=ActorKind.AUTHORITY_SYSTEM,
-            ref=f"api-client:{client.pk}",
-            label=client.name,
-            on_behalf_of=client.authority_code,
-        )
-    elif not getattr(request, "user", None) or not request.user.is_authenticated:
-        actor = Actor.anonymous()
-    else:
-        person = Person.objects.filter(user_id=request.user.pk).first()
-        if person is not None:
-            actor = _person_actor(request, person)
-        elif request.user.is_staff and request.user.is_active:
-            actor = Actor(
-                kind=ActorKind.ADMINISTRATOR,
-                ref=f"user:{request.user.pk}",
-                label=request.user.get_username(),
-            )
-        else:
-            actor = Actor.anonymous()
-    request._luvat_actor = actor  # type: ignore[attr-defined]
-    return actor
+# -- who is acting (resolved by luvat.identity.door) -------------------------------------------
 
 
 def person_id_of(actor: Actor) -> int:
@@ -113,6 +69,17 @@ def api_client_id_of(actor: Actor) -> int:
 
 
 # -- what the actor may reach --------------------------------------------------------------------
+
+
+def acting_company(actor: Actor) -> str:
+    """The business ID a customer acts for ("" for anyone else): the company of "my" pages."""
+    return actor.on_behalf_of if actor.kind == ActorKind.CUSTOMER else ""
+
+
+def acting_authority(actor: Actor) -> str:
+    """The authority code an official or authority system works for ("" for anyone else, and
+    for an official whose role is gone)."""
+    return next(iter(authority_codes_for(actor)), "")
 
 
 def companies_for(actor: Actor) -> frozenset[str]:
@@ -139,6 +106,12 @@ def service_codes_for(actor: Actor, authority_code: str) -> frozenset[str] | Non
     """Services of ``authority_code`` the actor may handle: None means all, empty means none."""
     if authority_code not in authority_codes_for(actor):
         return frozenset()
+    return _service_codes_held(actor, authority_code)
+
+
+def _service_codes_held(actor: Actor, authority_code: str) -> frozenset[str] | None:
+    """As :func:`service_codes_for`, for an authority the caller has just found the actor
+    works for (one query fewer)."""
     codes: list[str] = []
     if actor.kind == ActorKind.OFFICIAL:
         role = OfficialRole.objects.filter(
@@ -215,8 +188,35 @@ def can_read_application(actor: Actor, application: ApplicationRef, part: Part) 
 
 
 def can_write_application(actor: Actor, application: ApplicationRef) -> bool:
-    """Customers edit their company's drafts (after a fresh mandate check, see require_actor)."""
+    """Customers edit their company's drafts (the door re-checks the mandate first)."""
     return application.is_draft and can_act_for_company(actor, application.business_id)
+
+
+@dataclass(frozen=True)
+class InforequestRef:
+    """What the policy needs to know about an inforequest (the inforequests app builds it):
+    its company, and for each asked authority the permits the question is about."""
+
+    business_id: str
+    asked: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def can_answer_inforequest(actor: Actor, inforequest: InforequestRef, authority_code: str) -> bool:
+    """An official of an asked authority, within the services of their role (an official
+    limited to some services sees only questions about one of them)."""
+    if authority_code not in inforequest.asked:
+        return False
+    services = service_codes_for(actor, authority_code)
+    if services is None:
+        return True
+    return bool(services & inforequest.asked[authority_code])
+
+
+def can_read_inforequest(actor: Actor, inforequest: InforequestRef) -> bool:
+    """The asking company, and the officials of an asked authority (their own part only)."""
+    if can_act_for_company(actor, inforequest.business_id):
+        return True
+    return any(can_answer_inforequest(actor, inforequest, code) for code in inforequest.asked)
 
 
 def can_read_access_log(actor: Actor, business_id: str) -> bool:
@@ -239,7 +239,7 @@ def authority_q(actor: Actor, field: str = "authority_code", service_field: str 
     condition = NOTHING
     for code in sorted(authority_codes_for(actor)):
         part = Q(**{field: code})
-        services = service_codes_for(actor, code)
+        services = _service_codes_held(actor, code)
         if services is not None and service_field:
             part &= Q(**{f"{service_field}__in": sorted(services)})
         elif services is not None:
@@ -259,50 +259,26 @@ def authorise(
     object_id: object = "",
     purpose: str,
     subject_business_id: str = "",
+    known: bool = True,
+    refusal: Exception | None = None,
 ) -> None:
-    """Raise Denied (and log the refusal) unless ``allowed``."""
+    """The one place a refusal is decided: unless ``allowed``, write it to the access log (kept
+    through a rollback of the caller's transaction, see luvat.audit.refusals) and raise.
+
+    ``known=False`` says the actor may not even know the object exists (another company's or
+    authority's): :class:`Hidden` (404), so that ids cannot be probed; else :class:`Denied`
+    (403) or the given ``refusal``."""
     if allowed:
         return
-    access_record(
+    refusal_record(
         actor=actor,
         object_type=object_type,
         object_id=object_id,
         purpose=purpose,
         subject_business_id=subject_business_id,
-        outcome="denied",
     )
+    if refusal is not None:
+        raise refusal
+    if not known:
+        raise Hidden(f"no such {object_type}")
     raise Denied(f"{actor.kind} may not access this {object_type}")
-
-
-def require_actor(
-    *kinds: ActorKind, company: bool = False, write: bool = False
-) -> Callable[[View], View]:
-    """View decorator: anonymous → log-in page; another kind → 403; ``company`` needs a chosen
-    company (else the company choice); ``write`` re-checks the mandate at its source first.
-    The actor is at ``request.actor``."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            actor = actor_from_request(request)
-            if actor.kind == ActorKind.ANONYMOUS:
-                return redirect_to_login(request.get_full_path())
-            if kinds and actor.kind not in kinds:
-                raise PermissionDenied(f"{actor.kind} may not use this page")
-            if company and actor.kind == ActorKind.CUSTOMER and not actor.on_behalf_of:
-                return redirect("identity:choose")
-            if write and actor.kind == ActorKind.CUSTOMER:
-                from luvat.identity.mandating import recheck_acting_company
-
-                try:
-                    recheck_acting_company(request, actor=actor)
-                except MandateMissing as missing:
-                    from luvat.identity.views import no_mandate_response
-
-                    return no_mandate_response(request, missing)
-            request.actor = actor  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorate

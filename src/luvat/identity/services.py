@@ -19,6 +19,7 @@ from luvat.audit.actors import Actor, ActorKind
 from luvat.audit.services import audit_record
 from luvat.identity.companies.base import normalise_business_id
 from luvat.identity.identities import VerifiedIdentity
+from luvat.identity.login_listeners import notify_login
 from luvat.identity.models import (
     ApiClient,
     ApiKey,
@@ -91,6 +92,7 @@ def person_login(*, identity: VerifiedIdentity) -> Person:
     person.save()
     if identity.method == LoginMethod.VIRTU:
         _sync_virtu_roles(person=person, entitlements=identity.entitlements)
+    notify_login(person, person_actor(person))
     audit_record(
         actor=person_actor(person),
         action="person.login",

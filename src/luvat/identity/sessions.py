@@ -60,8 +60,15 @@ def act_for_company(request: HttpRequest, *, business_id: str, company_name: str
     }
 
 
-def act_as_official(request: HttpRequest, *, authority_code: str) -> None:
-    request.session[ACTING] = {"kind": OFFICIAL, "authority_code": authority_code}
+def act_as_official(
+    request: HttpRequest, *, authority_code: str, authority_admin: bool = False
+) -> None:
+    """``authority_admin`` only chooses the header's links; every page asks the policy."""
+    request.session[ACTING] = {
+        "kind": OFFICIAL,
+        "authority_code": authority_code,
+        "authority_admin": authority_admin,
+    }
 
 
 def act_as_administrator(request: HttpRequest) -> None:
@@ -92,7 +99,10 @@ def cached_companies(request: HttpRequest) -> list[CompanyMandate] | None:
         return None
     return [
         CompanyMandate(
-            business_id=item["business_id"], name=item["name"], roles=tuple(item["roles"])
+            business_id=item["business_id"],
+            name=item["name"],
+            roles=tuple(item["roles"]),
+            basis=item.get("basis", ""),
         )
         for item in stored.get("companies", [])
     ]

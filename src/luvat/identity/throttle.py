@@ -40,9 +40,11 @@ def throttle_locked_until(*, scope: str, keys: Iterable[str]) -> datetime | None
     return max(locks, default=None)
 
 
-def throttle_failure(*, scope: str, keys: Iterable[str]) -> None:
-    """Count one failed attempt for each key; lock a key that reaches the limit."""
+def throttle_failure(*, scope: str, keys: Iterable[str], limit: int | None = None) -> None:
+    """Count one failed attempt for each key; lock a key that reaches ``limit`` failures
+    (``LUVAT_LOGIN_MAX_FAILURES`` unless given). Each key is counted and locked by itself."""
     now = timezone.now()
+    limit = settings.LUVAT_LOGIN_MAX_FAILURES if limit is None else limit
     for key in keys:
         if not key:
             continue
@@ -67,7 +69,7 @@ def throttle_failure(*, scope: str, keys: Iterable[str]) -> None:
                 row.save(update_fields=["failures", "first_failure_at"])
             LoginThrottle.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
             row.refresh_from_db(fields=["failures"])
-            if row.failures >= settings.LUVAT_LOGIN_MAX_FAILURES:
+            if row.failures >= limit:
                 row.locked_until = now + _window()
                 row.save(update_fields=["locked_until"])
 

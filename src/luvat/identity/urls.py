@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luvat.identity import views
+from luvat.identity import role_views, views
 
 app_name = "identity"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("account/choose/", views.choose, name="choose"),
     path("account/no-mandate/", views.no_mandate, name="no-mandate"),
     path("account/access-log/", views.access_log, name="access-log"),
+    path("account/officials/", role_views.official_roles, name="official-roles"),
 ]

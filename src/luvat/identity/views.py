@@ -21,14 +21,23 @@ from luvat.audit.selectors import access_events_for_company
 from luvat.audit.services import access_record, audit_record
 from luvat.identity import sessions
 from luvat.identity.companies import CompanyRegisterError, company_register
+from luvat.identity.door import (
+    actor_from_request,
+    door_exempt,
+    no_mandate_response,
+    require_actor,
+)
 from luvat.identity.forms import ChooseForm, TestIdpForm
 from luvat.identity.identities import VerifiedIdentity, level_of_assurance_label
 from luvat.identity.mandates import MandateError, mandate_source
 from luvat.identity.mandating import companies_cached, companies_fresh
 from luvat.identity.models import LoginMethod, Person
-from luvat.identity.policy import MandateMissing, actor_from_request, require_actor
+from luvat.identity.policy import Denied, MandateMissing, acting_company, authorise
 from luvat.identity.selectors import demo_people, official_roles_of
 from luvat.identity.services import person_login, sessions_end_all
+from luvat.web.access_log import readable_access_events
+from luvat.web.navigation import landing_url
+from luvat.web.ratelimits import login_limited
 from luvat.web.views import error_page
 
 log = structlog.get_logger(__name__)
@@ -44,6 +53,12 @@ def _safe_next(request: HttpRequest) -> str:
     return candidate if candidate and allowed else ""
 
 
+def test_idp_enabled() -> bool:
+    """The test identity provider logs anyone in as anyone: never in production, whatever
+    LUVAT_LOGIN_BACKENDS says and whichever WSGI server runs the app."""
+    return "test" in settings.LUVAT_LOGIN_BACKENDS and not settings.PRODUCTION
+
+
 @require_safe
 def login_choice(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
@@ -52,13 +67,22 @@ def login_choice(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/login.html",
-        {"backends": settings.LUVAT_LOGIN_BACKENDS, "next": next_url},
+        {
+            "backends": [
+                backend
+                for backend in settings.LUVAT_LOGIN_BACKENDS
+                if backend != "test" or test_idp_enabled()
+            ],
+            "next": next_url,
+        },
     )
 
 
+@door_exempt
 @require_http_methods(["GET", "POST"])
+@login_limited
 def test_idp(request: HttpRequest) -> HttpResponse:
-    if "test" not in settings.LUVAT_LOGIN_BACKENDS:
+    if not test_idp_enabled():
         raise Http404("the test identity provider is not enabled")
     form = TestIdpForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
@@ -130,15 +154,7 @@ def mandates_callback(request: HttpRequest) -> HttpResponse:
     return redirect("identity:choose")
 
 
-def no_mandate_response(request: HttpRequest, missing: MandateMissing) -> HttpResponse:
-    return render(
-        request,
-        "identity/no_mandate.html",
-        {"reason": missing.reason, "business_id": missing.business_id},
-        status=403,
-    )
-
-
+@door_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def choose(request: HttpRequest) -> HttpResponse:
@@ -159,26 +175,33 @@ def choose(request: HttpRequest) -> HttpResponse:
         if data["business_id"]:
             return _choose_company(request, data["business_id"])
         if data["authority_code"]:
-            if data["authority_code"] not in {role.authority_code for role in roles}:
-                access_record(
-                    actor=actor,
+            role = next((r for r in roles if r.authority_code == data["authority_code"]), None)
+            try:
+                authorise(
+                    actor,
+                    role is not None,
                     object_type="authority",
                     object_id=data["authority_code"],
                     purpose="identity:choose",
-                    outcome="denied",
                 )
+            except Denied:
                 return error_page(request, 403)
-            sessions.act_as_official(request, authority_code=data["authority_code"])
+            assert role is not None  # noqa: S101 (authorise refused otherwise)
+            sessions.act_as_official(
+                request,
+                authority_code=data["authority_code"],
+                authority_admin=role.is_authority_admin,
+            )
             audit_record(
                 actor=actor,
                 action="person.act_as_official",
                 target=("authority", data["authority_code"]),
             )
-            return redirect(request.session.pop(NEXT, "") or reverse("identity:account"))
+            return redirect(request.session.pop(NEXT, "") or landing_url(request))
         if not is_admin:
             return error_page(request, 403)
         sessions.act_as_administrator(request)
-        return redirect("admin:index")
+        return redirect(request.session.pop(NEXT, "") or landing_url(request))
     if request.method == "GET" and not (companies or roles or is_admin or unavailable):
         return no_mandate_response(request, MandateMissing("", "none"))
     return render(
@@ -203,16 +226,19 @@ def _choose_company(request: HttpRequest, business_id: str) -> HttpResponse:
     except MandateError:
         return no_mandate_response(request, MandateMissing(business_id, "unavailable"))
     mandate = next((c for c in companies if c.business_id == business_id), None)
-    if mandate is None:
-        access_record(
-            actor=actor,
+    try:
+        authorise(
+            actor,
+            mandate is not None,
             object_type="company",
             object_id=business_id,
             subject_business_id=business_id,
             purpose="identity:choose",
-            outcome="denied",
+            refusal=MandateMissing(business_id, "not-this-company"),
         )
-        return no_mandate_response(request, MandateMissing(business_id, "not-this-company"))
+    except MandateMissing as missing:
+        return no_mandate_response(request, missing)
+    assert mandate is not None  # noqa: S101 (authorise refused otherwise)
     name = mandate.name
     try:
         name = company_register().get(business_id).name or name
@@ -223,9 +249,9 @@ def _choose_company(request: HttpRequest, business_id: str) -> HttpResponse:
         actor=actor,
         action="person.act_for_company",
         target=("company", business_id),
-        details={"roles": list(mandate.roles)},
+        details={"roles": list(mandate.roles), "basis": mandate.basis},
     )
-    return redirect(request.session.pop(NEXT, "") or reverse("identity:account"))
+    return redirect(request.session.pop(NEXT, "") or landing_url(request))
 
 
 @login_required
@@ -238,15 +264,15 @@ def no_mandate(request: HttpRequest) -> HttpResponse:
 @require_safe
 def access_log(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    events = access_events_for_company(actor.on_behalf_of)
+    events = access_events_for_company(acting_company(actor))
     access_record(
         actor=actor,
         object_type="access-log",
-        object_id=actor.on_behalf_of,
-        subject_business_id=actor.on_behalf_of,
+        object_id=acting_company(actor),
+        subject_business_id=acting_company(actor),
         purpose="identity:access-log",
     )
-    return render(request, "identity/access_log.html", {"events": events})
+    return render(request, "identity/access_log.html", {"events": readable_access_events(events)})
 
 
 @require_actor()
@@ -267,6 +293,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@door_exempt
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     saml = request.session.get(sessions.SAML)
@@ -278,6 +305,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("identity:logged-out")
 
 
+@door_exempt
 @require_POST
 @login_required
 def logout_everywhere(request: HttpRequest) -> HttpResponse:

@@ -2,8 +2,8 @@
 
 Every endpoint needs the authority system's API key (identity's ``authority_system_auth``)
 and answers only about applications addressed to that authority. Status events must
-also carry the body signature (``X-Luvat-Signature``) when the authority's endpoint has
-a signing secret.
+also carry the body signature (``X-Luvat-Signature``) made with the signing secret of the
+authority's endpoint; an authority without one cannot post status events at all.
 """
 
 from __future__ import annotations
@@ -24,15 +24,18 @@ from luvat.identity.apiauth import (
     AuthoritySystemAuth,
     authority_allows,
     authority_system_auth,
-    require_authority,
 )
-from luvat.identity.policy import actor_from_request
+from luvat.identity.door import actor_from_request
+from luvat.identity.policy import Denied, acting_authority, authorise
 from luvat.integrations.documents import LinkRefused, check_attachment_link
 from luvat.integrations.inbound import (
+    AUTHORITY_STATUS_REFUSALS,
+    AuthorityStatusRefused,
     EventIdReused,
     EventRefusal,
     StatusConflict,
     StatusEventIn,
+    UnknownChange,
     status_event_receive,
     status_events_receive,
 )
@@ -45,6 +48,7 @@ from luvat.integrations.selectors import (
 from luvat.integrations.signing import SIGNATURE_HEADER, SignatureError, verify
 from luvat.projects.models import Application, Attachment
 from luvat.web.api_errors import ApiProblem
+from luvat.web.ratelimits import check_api
 
 log = structlog.get_logger(__name__)
 router = Router(tags=["authority systems"], auth=authority_system_auth)
@@ -84,21 +88,29 @@ def _application(request: HttpRequest, application_id: uuid.UUID) -> Application
     application = application_for_authority_system(application_id)
     if application is None:
         _refuse(request, "unknown-application", str(application_id))
-        raise ApiProblem(status=404, slug="unknown-application", detail="No such application.")
+        raise _unknown_application()
+    # Another authority's application answers exactly as an unknown one (ids cannot be
+    # probed), and the refusal is in the company's access log.
     authority_code = application.authority.code if application.authority else ""
-    require_authority(
-        request,
-        authority_code,
-        service_code=application.service.code,
+    authorise(
+        actor_from_request(request),
+        authority_allows(request, authority_code, service_code=application.service.code),
         object_type="projects.application",
         object_id=application.pk,
+        purpose=request.path,
+        subject_business_id=application.project.business_id,
+        refusal=_unknown_application(),
     )
     return application
 
 
+def _unknown_application() -> ApiProblem:
+    return ApiProblem(status=404, slug="unknown-application", detail="No such application.")
+
+
 def _refuse(request: HttpRequest, reason: str, target: str, **details: Any) -> None:
     actor = actor_from_request(request)
-    log.warning("inbound.refused", reason=reason, authority=actor.on_behalf_of, target=target)
+    log.warning("inbound.refused", reason=reason, authority=acting_authority(actor), target=target)
     audit_record(
         actor=actor,
         action="status_event.refused",
@@ -108,9 +120,19 @@ def _refuse(request: HttpRequest, reason: str, target: str, **details: Any) -> N
 
 
 def check_signature(request: HttpRequest, authority_code: str, target: str) -> None:
+    """Every status event is signed, whoever sends it: an authority with no signing secret
+    (no enabled endpoint with one) cannot report status until the operators set one up."""
     secrets = authority_secrets(authority_code)
     if not secrets:
-        return
+        _refuse(request, "no-signing-secret", target)
+        raise ApiProblem(
+            status=403,
+            slug="no-signing-secret",
+            detail=(
+                "Status events must be signed (X-Luvat-Signature), and your authority has no "
+                "signing secret yet; ask the Luvat operators to set one on your endpoint."
+            ),
+        )
     try:
         verify(secrets, request.body, request.headers.get(SIGNATURE_HEADER), now=time.time())
     except SignatureError as exc:
@@ -127,9 +149,10 @@ def check_signature(request: HttpRequest, authority_code: str, target: str) -> N
 def post_event(
     request: HttpRequest, application_id: uuid.UUID, event: StatusEventIn
 ) -> Answer[EventOut]:
-    application = _application(request, application_id)
     actor = actor_from_request(request)
-    check_signature(request, actor.on_behalf_of, str(application_id))
+    check_api(request, "inbound", f"authority:{acting_authority(actor)}")
+    application = _application(request, application_id)
+    check_signature(request, acting_authority(actor), str(application_id))
     try:
         receipt = status_event_receive(application=application, event=event, actor=actor)
     except StatusConflict as conflict:
@@ -141,11 +164,20 @@ def post_event(
             current_status=conflict.current,
             requested_status=str(conflict.target),
         ) from None
+    except AuthorityStatusRefused as refused:
+        _refuse(request, refused.slug, str(application_id), event_id=event.event_id)
+        raise ApiProblem(status=422, slug=refused.slug, detail=refused.detail) from None
     except EventIdReused:
         raise ApiProblem(
             status=409,
             slug="event-id-reused",
             detail="This event_id was already used for another application.",
+        ) from None
+    except UnknownChange:
+        raise ApiProblem(
+            status=404,
+            slug="unknown-change",
+            detail="No change of shared data with this change_id was sent for this application.",
         ) from None
     recorded = receipt.event
     return Answer(
@@ -175,7 +207,7 @@ class StatusEventBatchIn(BaseModel):
 
 class BatchResultOut(Schema):
     """What sending this event alone would have answered: ``result`` is that HTTP status
-    (201 recorded, 200 a copy of one already recorded, 403, 404 or 409 refused), with the
+    (201 recorded, 200 a copy of one already recorded, 404, 409 or 422 refused), with the
     receipt of a recorded event or the problem's slug and detail of a refused one."""
 
     index: int
@@ -207,7 +239,8 @@ def post_events(request: HttpRequest, batch: StatusEventBatchIn) -> BatchOut:
     """Up to 500 events in one signed request, applied in the order given with the rules of
     the single-event endpoint; every event gets its own answer in ``results``."""
     actor = actor_from_request(request)
-    check_signature(request, actor.on_behalf_of, "batch")
+    check_api(request, "inbound", f"authority:{acting_authority(actor)}")
+    check_signature(request, acting_authority(actor), "batch")
     found = applications_for_authority_system({event.application_id for event in batch.events})
     results: list[BatchResultOut | None] = [None] * len(batch.events)
     accepted: list[tuple[int, Application, BatchedStatusEventIn]] = []
@@ -222,16 +255,19 @@ def post_events(request: HttpRequest, batch: StatusEventBatchIn) -> BatchOut:
             application.authority.code if application.authority else "",
             service_code=application.service.code,
         ):
-            access_record(
-                actor=actor,
-                object_type="projects.application",
-                object_id=application.pk,
-                purpose=request.path,
-                outcome="denied",
-            )
-            problem = "other-authority"
-            detail = "Your credentials are for another authority or service."
-            results[index] = _refused(index, event, 403, problem, detail)
+            # As the single endpoint: another authority's application is an unknown one.
+            try:
+                authorise(
+                    actor,
+                    False,
+                    object_type="projects.application",
+                    object_id=application.pk,
+                    purpose=request.path,
+                    subject_business_id=application.project.business_id,
+                )
+            except Denied:
+                problem, detail = "unknown-application", "No such application."
+                results[index] = _refused(index, event, 404, problem, detail)
         else:
             accepted.append((index, application, event))
             continue
@@ -242,8 +278,15 @@ def post_events(request: HttpRequest, batch: StatusEventBatchIn) -> BatchOut:
         )
         for (index, _application, event), answer in zip(accepted, answers, strict=True):
             if isinstance(answer, EventRefusal):
+                code = (
+                    422
+                    if answer.slug in AUTHORITY_STATUS_REFUSALS
+                    else 404
+                    if answer.slug == "unknown-change"
+                    else 409
+                )
                 results[index] = _refused(
-                    index, event, 409, answer.slug, answer.detail, answer.current_status
+                    index, event, code, answer.slug, answer.detail, answer.current_status
                 )
                 refusals.append(_refusal(answer.slug, str(event.application_id), event.event_id))
                 continue
@@ -259,7 +302,7 @@ def post_events(request: HttpRequest, batch: StatusEventBatchIn) -> BatchOut:
                 occurred_at=recorded.occurred_at,
             )
     if refusals:
-        log.warning("inbound.batch_refused", authority=actor.on_behalf_of, count=len(refusals))
+        log.warning("inbound.batch_refused", authority=acting_authority(actor), count=len(refusals))
         audit_record_many(actor=actor, entries=refusals)
     answered = [result for result in results if result is not None]
     refused = sum(1 for result in answered if result.result >= 400)
@@ -305,6 +348,14 @@ def get_document(request: HttpRequest, application_id: uuid.UUID) -> dict[str, A
         raise ApiProblem(
             status=404, slug="not-submitted", detail="The application has not been submitted."
         )
+    # The document names people and their e-mail addresses: the company sees who read it.
+    access_record(
+        actor=actor_from_request(request),
+        object_type="projects.application.document",
+        object_id=application.public_id,
+        purpose=request.path,
+        subject_business_id=application.project.business_id,
+    )
     return document
 
 
@@ -335,11 +386,19 @@ def get_attachment(
     attachment = Attachment.objects.filter(application=application, public_id=attachment_id).first()
     if attachment is None:
         raise ApiProblem(status=404, slug="unknown-attachment", detail="No such attachment.")
+    actor = actor_from_request(request)
     audit_record(
-        actor=actor_from_request(request),
+        actor=actor,
         action="attachment.download",
         target=attachment,
         details={"application": application.reference},
+    )
+    access_record(
+        actor=actor,
+        object_type="projects.attachment",
+        object_id=attachment.public_id,
+        purpose=request.path,
+        subject_business_id=application.project.business_id,
     )
     return FileResponse(
         attachment.file.open("rb"),

@@ -1,11 +1,12 @@
 """Consuming status events that authority systems send back over AMQP.
 
-Events arrive on the durable queue ``luvat.status-events``. They are taken in batches and
-handed to a handler that answers, for each, ACK (done, or a duplicate), REJECT (malformed,
-unsigned, refused: dead-lettered to ``luvat.status-events.dead`` for an administrator) or
-REQUEUE (a temporary failure on our side, e.g. the database is away). A message is
-acknowledged only after the handler's transaction committed, so a crash redelivers it, and
-the handler's idempotency on the event id makes that harmless.
+Events arrive on the durable queue ``<prefix>.status-events`` (see ``transports.topology``).
+They are taken in batches and handed to a handler that answers, for each, ACK (done, or a
+duplicate), REJECT (malformed, unsigned, refused: dead-lettered to
+``<prefix>.status-events.dead`` for an administrator) or REQUEUE (a temporary failure on
+our side, e.g. the database is away). A message is acknowledged only after the handler's
+transaction committed, so a crash redelivers it, and the handler's idempotency on the event
+id makes that harmless.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ import pika
 import structlog
 from pika.exceptions import AMQPError
 
-from luvat.integrations.transports.amqp import (
-    STATUS_QUEUE,
-    connection_parameters,
-    declare_status_topology,
-)
+from luvat.integrations.transports.amqp import connection_parameters, declare_status_topology
+from luvat.integrations.transports.topology import topology
 
 log = structlog.get_logger(__name__)
 
@@ -77,12 +75,12 @@ class StatusConsumer:
         url: str,
         handler: BatchHandler,
         *,
-        queue: str = STATUS_QUEUE,
+        queue: str = "",
         batch_size: int = 100,
     ) -> None:
         self.url = url
         self.handler = handler
-        self.queue = queue
+        self.queue = queue or topology().status_queue
         self.batch_size = batch_size
         self._connection: pika.BlockingConnection | None = None
         self._channel: Any = None
@@ -92,8 +90,7 @@ class StatusConsumer:
             return self._channel
         self.close()
         self._connection = pika.BlockingConnection(connection_parameters(self.url))
-        channel = self._connection.channel()
-        declare_status_topology(channel)
+        channel = declare_status_topology(self._connection, self._connection.channel())
         channel.basic_qos(prefetch_count=self.batch_size)
         self._channel = channel
         return channel

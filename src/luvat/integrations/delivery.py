@@ -11,6 +11,7 @@ runs out: delivery is at least once, and receivers de-duplicate on the stable
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -39,6 +40,7 @@ from luvat.integrations.endpoints import (
     enabled_endpoints,
     endpoint_config,
 )
+from luvat.integrations.metrics import DELIVERY_ATTEMPTS
 from luvat.integrations.models import (
     AuthorityEndpoint,
     OutboxMessage,
@@ -120,28 +122,68 @@ CLAIM_FIELDS = (
 )
 
 
+# PostgreSQL: pick (skipping rows another worker holds), lease and read in one statement.
+_CLAIM_SQL = """
+WITH picked AS (
+    SELECT id FROM integrations_outboxmessage
+    WHERE status = %(pending)s AND next_attempt_at <= %(now)s
+      AND authority_code = ANY(%(codes)s)
+    ORDER BY next_attempt_at, id LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+), leased AS (
+    UPDATE integrations_outboxmessage m
+    SET next_attempt_at = %(lease)s, attempts = m.attempts + 1
+    FROM picked WHERE m.id = picked.id
+    RETURNING m.id, m.message_id, m.kind, m.authority_code, m.application_reference,
+        m.payload, m.attempts, m.created_at, m.application_id
+)
+SELECT l.id, l.message_id, l.kind, l.authority_code, l.application_reference, l.payload,
+    l.attempts, l.created_at, a.public_id, s.integration_endpoint
+FROM leased l
+LEFT JOIN projects_application a ON a.id = l.application_id
+LEFT JOIN catalogue_service s ON s.id = a.service_id
+ORDER BY l.id
+"""
+
+
 @transaction.atomic
 def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[Claimed]:
-    """Lease up to ``limit`` due pending messages of the given authorities to this worker."""
+    """Lease up to ``limit`` due pending messages of the given authorities to this worker
+    (one statement on PostgreSQL, three on SQLite)."""
     codes = sorted(set(authority_codes))
     if not codes or limit <= 0:
         return []
-    due = OutboxMessage.objects.filter(
-        status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
-    ).order_by("next_attempt_at", "id")
-    if connection.vendor == "postgresql":
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    ids = list(due.values_list("pk", flat=True)[:limit])
-    if not ids:
-        return []
     lease = now + timedelta(seconds=settings.LUVAT_DELIVERY_LEASE_SECONDS)
-    OutboxMessage.objects.filter(pk__in=ids).update(
-        next_attempt_at=lease, attempts=F("attempts") + 1
-    )
-    rows = OutboxMessage.objects.filter(pk__in=ids).order_by("next_attempt_at", "id")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CLAIM_SQL,
+                {
+                    "pending": str(OutboxStatus.PENDING),
+                    "now": now,
+                    "codes": codes,
+                    "limit": limit,
+                    "lease": lease,
+                },
+            )
+            rows = [dict(zip(CLAIM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    else:
+        due = OutboxMessage.objects.filter(
+            status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
+        ).order_by("next_attempt_at", "id")
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            next_attempt_at=lease, attempts=F("attempts") + 1
+        )
+        rows = list(OutboxMessage.objects.filter(pk__in=ids).order_by("id").values(*CLAIM_FIELDS))
     claimed = []
-    for row in rows.values(*CLAIM_FIELDS):
-        payload = row["payload"] if isinstance(row["payload"], dict) else {}
+    for row in rows:
+        payload = row["payload"]
+        if isinstance(payload, str | bytes):  # jsonb read raw on a cursor
+            payload = json.loads(payload)
+        payload = payload if isinstance(payload, dict) else {}
         application_id = row["application__public_id"]
         if application_id is None:
             application_id = (payload.get("application") or {}).get("id", "")
@@ -361,8 +403,16 @@ def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> di
     finished = timezone.now()
     for code, group in by_endpoint.items():
         results = [a.result for a in group if a.result is not None]
+        for result in results:
+            DELIVERY_ATTEMPTS.labels(endpoint=code, outcome=result.outcome.value).inc()
         if results:
-            circuit_record_results(endpoint_id=endpoints[code].pk, results=results, now=finished)
+            endpoint = endpoints[code]
+            circuit_record_results(
+                endpoint_id=endpoint.pk,
+                results=results,
+                now=finished,
+                known=getattr(endpoint, "_circuit_cache", None),
+            )
     return apply_outcomes(attempts, finished)
 
 

@@ -50,7 +50,7 @@ def endpoint_config(endpoint: AuthorityEndpoint) -> EndpointConfig:
         verify_tls=endpoint.verify_tls,
         ca_bundle=endpoint.ca_bundle,
         amqp_url=settings.LUVAT_AMQP_URL if endpoint.transport == TransportKind.AMQP else "",
-        amqp_exchange=endpoint.amqp_exchange,
+        amqp_exchange=endpoint.amqp_exchange,  # empty: the topology's (LUVAT_AMQP_PREFIX)
         amqp_queue=endpoint.amqp_queue,
     )
 
@@ -138,11 +138,36 @@ def circuit_try_trial(*, endpoint: AuthorityEndpoint, now: datetime) -> bool:
     return allowed
 
 
-@transaction.atomic
+SUCCESS_REFRESH_SECONDS = 10.0
+
+
 def circuit_record_results(
-    *, endpoint_id: int, results: Sequence[DeliveryResult], now: datetime
+    *,
+    endpoint_id: int,
+    results: Sequence[DeliveryResult],
+    now: datetime,
+    known: EndpointCircuit | None = None,
 ) -> Circuit:
-    """Fold a batch's results, in order, into the endpoint's circuit breaker."""
+    """Fold a batch's results, in order, into the endpoint's circuit breaker.
+
+    ``known`` is the circuit row as read at the start of the round (``enabled_endpoints``):
+    when it is closed without failures, every result succeeded and its ``last_success_at`` is
+    under :data:`SUCCESS_REFRESH_SECONDS` old, nothing would change but that time, so the row
+    is neither locked nor written (the worker's steady state: no statement at all)."""
+    if (
+        known is not None
+        and known.status == CircuitStatus.CLOSED
+        and known.consecutive_failures == 0
+        and known.last_success_at is not None
+        and (now - known.last_success_at).total_seconds() < SUCCESS_REFRESH_SECONDS
+        and not any(r.endpoint_failed for r in results)
+    ):
+        return Circuit(CircuitStatus.CLOSED, 0, known.opened_at)
+    with transaction.atomic():
+        return _fold_results(endpoint_id, results, now)
+
+
+def _fold_results(endpoint_id: int, results: Sequence[DeliveryResult], now: datetime) -> Circuit:
     row = _locked_circuit(endpoint_id)
     circuit = Circuit(CircuitStatus(row.status), row.consecutive_failures, row.opened_at)
     policy = breaker_policy()

@@ -27,6 +27,23 @@ class WorkerHeartbeat(models.Model):
         return self.worker_id
 
 
+class JobLease(models.Model):
+    """The schedule of a job that runs once per cluster: the worker whose conditional update
+    moves ``next_run_at`` past now runs the period; the others see it taken."""
+
+    name = models.CharField(_("job"), max_length=200, primary_key=True)
+    next_run_at = models.DateTimeField(_("next run at"), default=timezone.now)
+    holder = models.CharField(_("last run by"), max_length=200, blank=True)
+    last_started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job lease")
+        verbose_name_plural = _("job leases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OutboxKind(models.TextChoices):
     APPLICATION_SUBMITTED = "application.submitted", _("application submitted")
     APPLICATION_SUPPLEMENT = "application.supplement", _("supplement to an application")
@@ -129,13 +146,17 @@ class AuthorityEndpoint(models.Model):
         help_text=_("path of a PEM file of trusted CAs; empty uses the system's"),
     )
     amqp_exchange = models.CharField(
-        _("AMQP exchange"), max_length=200, default="luvat.applications"
+        _("AMQP exchange"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("empty means <prefix>.applications (LUVAT_AMQP_PREFIX)"),
     )
     amqp_queue = models.CharField(
         _("AMQP queue"),
         max_length=200,
         blank=True,
-        help_text=_("durable queue of this authority; empty means luvat.<authority code>"),
+        help_text=_("durable queue of this authority; empty means <prefix>.<authority code>"),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
     endpoint_changed_at = models.DateTimeField(_("address last changed"), null=True, blank=True)
@@ -152,7 +173,9 @@ class AuthorityEndpoint(models.Model):
 
     @property
     def queue_name(self) -> str:
-        return self.amqp_queue or f"luvat.{self.authority_code}"
+        from luvat.integrations.transports.topology import topology
+
+        return self.amqp_queue or topology().authority_queue(self.authority_code)
 
 
 class EndpointCircuit(models.Model):

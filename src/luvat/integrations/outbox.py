@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from luvat.catalogue.models import JoiningMode
+from luvat.catalogue.joining import meaning
 from luvat.integrations.models import OutboxKind, OutboxMessage
+from luvat.integrations.wakeup import OUTBOX, wake
 
 if TYPE_CHECKING:
     from luvat.projects.models import Application
@@ -27,9 +28,10 @@ def outbox_enqueue(
     """Queue a message about ``application`` for its authority's system, in the caller's
     transaction; ``None`` when the service is not joined by API (no system to tell)."""
     kind = OutboxKind(kind)
-    if application.route != JoiningMode.API:
+    if not meaning(application.route).tells_authority_system:
         return None
     authority = application.authority
+    wake(OUTBOX)  # the workers hear of it when the caller's transaction commits
     return OutboxMessage.objects.create(
         kind=kind,
         authority_code=authority.code if authority is not None else "",

@@ -23,8 +23,16 @@ from luvat.projects.models import Application
 def application_for_authority_system(public_id: uuid.UUID) -> Application | None:
     """The application with its authority and service (one query), or None."""
     return (
-        Application.objects.select_related("authority", "service")
-        .only("id", "public_id", "reference", "status", "authority__code", "service__code")
+        Application.objects.select_related("authority", "service", "project")
+        .only(
+            "id",
+            "public_id",
+            "reference",
+            "status",
+            "authority__code",
+            "service__code",
+            "project__business_id",
+        )
         .filter(public_id=public_id)
         .first()
     )
@@ -35,8 +43,16 @@ def applications_for_authority_system(
 ) -> dict[uuid.UUID, Application]:
     """:func:`application_for_authority_system` of several, by public id (one query)."""
     found = (
-        Application.objects.select_related("authority", "service")
-        .only("id", "public_id", "reference", "status", "authority__code", "service__code")
+        Application.objects.select_related("authority", "service", "project")
+        .only(
+            "id",
+            "public_id",
+            "reference",
+            "status",
+            "authority__code",
+            "service__code",
+            "project__business_id",
+        )
         .filter(public_id__in=public_ids)
     )
     return {application.public_id: application for application in found}

@@ -52,6 +52,10 @@ class SimulatorConfig:
     answer_twice: bool = False  # send every status event twice
     send_events: bool = True
     require_signature: bool = True
+    # Retry an event refused with 409 (status conflict) as a temporary failure: a case system
+    # sends one case's events in order, but the stand-in schedules them apart, so after an
+    # outage a later event can overtake an earlier one still being retried.
+    retry_conflicts: bool = False
 
 
 @dataclass
@@ -242,6 +246,8 @@ class EventSender(threading.Thread):
             else:
                 self.ledger.event_failures += 1
         if response.status >= 500 or response.status in (408, 429):
+            return False
+        if response.status == 409 and self.config.retry_conflicts:
             return False
         if response.status >= 300:
             log.warning(

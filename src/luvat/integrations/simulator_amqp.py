@@ -14,18 +14,18 @@ from pika.exceptions import AMQPError
 from luvat.integrations.signing import SIGNATURE_HEADER, sign
 from luvat.integrations.simulator import AuthoritySimulator, EventSender
 from luvat.integrations.transports.amqp import (
-    STATUS_EXCHANGE,
     connection_parameters,
     declare_authority_topology,
     declare_status_topology,
 )
 from luvat.integrations.transports.base import MESSAGE_ID_HEADER
+from luvat.integrations.transports.topology import topology
 
 log = structlog.get_logger(__name__)
 
 
 class AmqpEventSender(EventSender):
-    """Publishes status events to ``luvat.status`` (persistent, confirmed) instead of HTTP."""
+    """Publishes status events to ``<prefix>.status`` (persistent, confirmed) instead of HTTP."""
 
     def __init__(self, simulator: AuthoritySimulator, url: str) -> None:
         super().__init__(simulator.config, simulator.ledger)
@@ -41,11 +41,11 @@ class AmqpEventSender(EventSender):
         try:
             if self._channel is None or not self._channel.is_open:
                 self._connection = pika.BlockingConnection(connection_parameters(self.url))
-                self._channel = self._connection.channel()
-                self._channel.confirm_delivery()
-                declare_status_topology(self._channel)
+                channel = declare_status_topology(self._connection, self._connection.channel())
+                channel.confirm_delivery()
+                self._channel = channel
             self._channel.basic_publish(
-                exchange=STATUS_EXCHANGE,
+                exchange=topology().status_exchange,
                 routing_key="status",
                 body=body,
                 properties=pika.BasicProperties(
@@ -76,14 +76,15 @@ class AmqpReceiver(threading.Thread):
         simulator: AuthoritySimulator,
         url: str,
         *,
-        exchange: str = "luvat.applications",
+        exchange: str = "",
         queue: str = "",
     ) -> None:
         super().__init__(name="simulator-amqp", daemon=True)
         self.simulator = simulator
         self.url = url
-        self.exchange = exchange
-        self.queue = queue or f"luvat.{simulator.config.authority_code}"
+        names = topology()
+        self.exchange = exchange or names.applications_exchange
+        self.queue = queue or names.authority_queue(simulator.config.authority_code)
         self.stopping = threading.Event()
         self.ready = threading.Event()
 
@@ -98,9 +99,9 @@ class AmqpReceiver(threading.Thread):
     def _consume(self) -> None:
         connection = pika.BlockingConnection(connection_parameters(self.url))
         try:
-            channel = connection.channel()
-            declare_authority_topology(
-                channel,
+            channel = declare_authority_topology(
+                connection,
+                connection.channel(),
                 exchange=self.exchange,
                 queue=self.queue,
                 routing_key=self.simulator.config.authority_code,

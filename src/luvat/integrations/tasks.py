@@ -98,7 +98,7 @@ def handle_status_messages(messages: Sequence[IncomingMessage]) -> list[Verdict]
             )
             for (index, _application, _event), answer in zip(items, answers, strict=True):
                 if isinstance(answer, EventRefusal):
-                    reason = f"conflict: {answer.detail}"
+                    reason = f"{answer.slug}: {answer.detail}"
                     verdicts[index] = _refused(authority_code, reason, messages[index])
                 else:
                     verdicts[index] = Verdict.ACK

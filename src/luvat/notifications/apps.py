@@ -11,9 +11,16 @@ class NotificationsConfig(AppConfig):
         from luvat.integrations.worker import register_job
         from luvat.notifications import tasks
         from luvat.notifications.audiences import authority_people, company_people
+        from luvat.notifications.letters.sending import send_letters_batch
         from luvat.notifications.recipients import register_audience_resolver
 
         register_job("notifications.fan_out", tasks.fan_out_batch, interval_seconds=2)
         register_job("notifications.send_email", tasks.send_email_batch, interval_seconds=5)
+        register_job("notifications.send_letters", send_letters_batch, interval_seconds=5)
         register_audience_resolver("company", company_people)
         register_audience_resolver("authority", authority_people)
+
+        from luvat.identity.login_listeners import register_login_listener
+        from luvat.notifications.addresses import address_from_login_listener
+
+        register_login_listener(address_from_login_listener)

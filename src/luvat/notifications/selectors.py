@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from luvat.notifications.models import (
+    EmailAddress,
+    EmailState,
     Notification,
     NotificationKind,
     NotificationPreference,
@@ -53,3 +55,30 @@ def notification_preferences(*, user_id: int) -> Preferences:
     for pref in NotificationPreference.objects.filter(user_id=user_id):
         channels[pref.kind] = (pref.in_service, pref.email)
     return Preferences(language=stored.language if stored else "fi", channels=channels)
+
+
+def email_address_of(*, user_id: int) -> EmailAddress | None:
+    """The person's notification address, verified or not (one query)."""
+    return EmailAddress.objects.filter(user_id=user_id).first()
+
+
+@dataclass(frozen=True)
+class DeadLetters:
+    notifications: list[Notification]
+    verifications: list[EmailAddress]
+
+
+def dead_letters(*, limit: int = 200) -> DeadLetters:
+    """E-mails given up on after their last attempt, newest first (two queries)."""
+    return DeadLetters(
+        notifications=list(
+            Notification.objects.filter(email_state=EmailState.FAILED)
+            .select_related("recipient__notification_email")
+            .order_by("-email_next_attempt_at", "-id")[:limit]
+        ),
+        verifications=list(
+            EmailAddress.objects.filter(verification_state=EmailState.FAILED).order_by(
+                "-verification_next_attempt_at", "-id"
+            )[:limit]
+        ),
+    )

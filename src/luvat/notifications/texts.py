@@ -49,6 +49,49 @@ TEMPLATES: dict[str, tuple[Promise, Promise]] = {
             "What to prepare: %(preparation)s"
         ),
     ),
+    NotificationKind.EMAIL_UNDELIVERABLE: (
+        _("E-mail to %(address)s cannot be delivered"),
+        _(
+            "The mail server of %(address)s refused our e-mail (%(reason)s), so no more "
+            "notifications are sent there. Check the address or enter another one in your "
+            "notification settings."
+        ),
+    ),
+    NotificationKind.NEW_APPLICATION: (
+        _("New application: %(application)s"),
+        _(
+            "The application “%(application)s” (%(reference)s) of the project “%(project)s” has "
+            "come to %(authority)s."
+        ),
+    ),
+    NotificationKind.APPLICATION_WITHDRAWN: (
+        _("Withdrawn: %(application)s"),
+        _(
+            "The customer withdrew the application “%(application)s” (%(reference)s) of the "
+            "project “%(project)s”."
+        ),
+    ),
+    NotificationKind.SHARED_DATA_CHANGED: (
+        _("Shared data changed: %(project)s"),
+        _(
+            "The customer changed the shared data of the project “%(project)s”, which has the "
+            "application “%(application)s” (%(reference)s) at %(authority)s. Changed: %(fields)s."
+        ),
+    ),
+    NotificationKind.INFOREQUEST_ASKED: (
+        _("Inforequest: %(subject)s"),
+        _(
+            "%(company)s asks %(authority)s about the planned project “%(project)s” "
+            "(%(reference)s):\n\n%(excerpt)s"
+        ),
+    ),
+    NotificationKind.INFOREQUEST_ANSWERED: (
+        _("Answer to your inforequest: %(subject)s"),
+        _(
+            "%(authority)s has answered your inforequest “%(subject)s” (%(reference)s) about the "
+            "project “%(project)s”. You can make the answer an application with one click."
+        ),
+    ),
 }
 
 

@@ -17,11 +17,13 @@ from luvat.catalogue.models import Authority, Service
 from luvat.projects.models import Application, EventSource, Project, StatusEvent
 from luvat.projects.status import Outcome, Status
 
-HISTORY_PROJECT = "Demo history for change metrics"
+# The history belongs to companies of its own, which no demo person acts for, so that the demo
+# customers' project lists hold only their own work. Names in Finnish, like the demo's.
+HISTORY_PROJECT = "Muutosmittareiden esimerkkihistoria"
 COMPANIES = (
-    ("3141593-8", "Festivaali Oy"),
-    ("2718282-8", "Pohjolan Teräs Oy"),
-    ("3355779-6", "Hoivakoti Satama Oy"),
+    ("2000001-6", "Esimerkkihistoria Oy"),
+    ("2000002-4", "Mittaridemo Oy"),
+    ("2000003-2", "Vertailuaineisto Oy"),
 )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luvat.catalogue.models import JoiningMode
+from luvat.catalogue.models import JoiningMode, PublicStatus
 from luvat.onboarding.models import (
     CostBenefitKind,
     ItemState,
@@ -182,3 +182,15 @@ class MetricsFilterForm(OnboardingForm):
         if start and end and end < start:
             self.add_error("end", _("The end cannot be before the start."))
         return data
+
+
+class AuthorityStatusForm(OnboardingForm):
+    """One of the authority's own statuses (luvat.catalogue.statuses checks it)."""
+
+    code = forms.CharField(label=_("Code"), max_length=60)
+    public_status = forms.ChoiceField(
+        label=_("Public status it stands for"), choices=PublicStatus.choices
+    )
+    label_fi = forms.CharField(label=_("Label in Finnish"), max_length=200)
+    label_sv = forms.CharField(label=_("Label in Swedish"), max_length=200, required=False)
+    label_en = forms.CharField(label=_("Label in English"), max_length=200, required=False)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luvat.catalogue.models import JoiningMode
+from luvat.catalogue.joining import meaning
 from luvat.onboarding import readiness
 from luvat.onboarding.models import ChecklistItem, ItemState, ModeChange, ServiceJoining, mode_at
 
@@ -41,7 +41,7 @@ def checklist_missing(service_joining: ServiceJoining) -> list[Missing]:
 
 def technical_missing(service_joining: ServiceJoining, mode: str) -> list[Missing]:
     """For an API integration: a passing conformance run newer than the endpoint's change."""
-    if mode != JoiningMode.API:
+    if not meaning(mode).tells_authority_system:
         return []
     check = readiness.technical_readiness(
         authority_code=service_joining.joining.authority.code,

@@ -28,12 +28,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from luvat.catalogue.models import JoiningMode
 from luvat.onboarding.models import Metric
-from luvat.onboarding.routes import modes_at
 from luvat.projects import deadlines
 from luvat.projects.models import Application, StatusEvent
 from luvat.projects.status import Status
@@ -116,7 +115,7 @@ class MetricsReport:
 class _Row:
     pk: int
     service_code: str
-    default_mode: str
+    mode: str  # the joining mode stored on the application when it was started
     created_at: datetime
     status: str
     target: int | None
@@ -131,16 +130,32 @@ def _aware(day: date, end: bool = False) -> datetime:
     return timezone.make_aware(moment)
 
 
+def first_event_times() -> tuple[Min, Min, Min]:
+    """The annotations (``submitted``, ``received``, ``decided``): an application's first event
+    of each status (the definitions above; the public lead times use them too)."""
+    events = "status_events__occurred_at"
+    return (
+        Min(events, filter=Q(status_events__status=Status.SUBMITTED)),
+        Min(events, filter=Q(status_events__status=Status.RECEIVED)),
+        Min(events, filter=Q(status_events__status=Status.DECISION_MADE)),
+    )
+
+
+def days_between(later: datetime | None, earlier: datetime) -> float | None:
+    """Days (hours / 24) from ``earlier`` to ``later``; None when ``later`` has not come."""
+    return None if later is None else (later - earlier).total_seconds() / DAY_SECONDS
+
+
 def _rows(authority_code: str, service_code: str, start: date, end: date) -> list[_Row]:
     applications = Application.objects.filter(authority__code=authority_code)
     if service_code:
         applications = applications.filter(service__code=service_code)
-    events = "status_events__occurred_at"
+    submitted, received, decided = first_event_times()
     annotated = (
         applications.annotate(
-            submitted=Min(events, filter=Q(status_events__status=Status.SUBMITTED)),
-            received=Min(events, filter=Q(status_events__status=Status.RECEIVED)),
-            decided=Min(events, filter=Q(status_events__status=Status.DECISION_MADE)),
+            submitted=submitted,
+            received=received,
+            decided=decided,
             supplements=Count(
                 "status_events", filter=Q(status_events__status=Status.SUPPLEMENT_REQUESTED)
             ),
@@ -149,7 +164,7 @@ def _rows(authority_code: str, service_code: str, start: date, end: date) -> lis
         .values_list(
             "pk",
             "service__code",
-            "service__joining_mode",
+            Coalesce(NullIf("joining_mode", Value("")), "service__joining_mode"),
             "created_at",
             "status",
             "service__processing_time_days",
@@ -163,12 +178,8 @@ def _rows(authority_code: str, service_code: str, start: date, end: date) -> lis
     return [_Row(*values) for values in annotated]
 
 
-def _days(later: datetime | None, earlier: datetime) -> float | None:
-    return None if later is None else (later - earlier).total_seconds() / DAY_SECONDS
-
-
 def _deadline_outcome(
-    row: _Row, history: list[tuple[str, date]], light: bool, today: date
+    row: _Row, history: list[tuple[str, date]], submission_counts: bool, today: date
 ) -> bool | None:
     """True: deadline missed, False: met, None: not due yet or nothing to measure."""
     if row.target is None:
@@ -176,7 +187,7 @@ def _deadline_outcome(
     decided_on = timezone.localdate(row.decided) if row.decided else None
     upto = decided_on or today
     history = [(status, day) for status, day in history if day <= upto]
-    started = deadlines.clock_start(history, submission_counts=light)
+    started = deadlines.clock_start(history, submission_counts=submission_counts)
     if started is None:
         return None
     paused, _stopped = deadlines.paused_days(history, today=upto)
@@ -204,7 +215,7 @@ def measure(
     service_code: str = "",
     today: date | None = None,
 ) -> MetricsReport:
-    """The change metrics of an authority (or one of its services) over a period; 4 queries."""
+    """The change metrics of an authority (or one of its services) over a period; 2 queries."""
     today = today or timezone.localdate()
     rows = _rows(authority_code, service_code, start, end)
     histories: dict[int, list[tuple[str, date]]] = defaultdict(list)
@@ -215,22 +226,15 @@ def measure(
             .values_list("application_id", "status", "occurred_at")
         ):
             histories[application_id].append((status, timezone.localdate(occurred)))
-    moments: dict[tuple[str, str], list[datetime]] = defaultdict(list)
-    for row in rows:
-        moments[(authority_code, row.service_code)].append(row.created_at)
-    modes = modes_at(dict(moments), {r.service_code: r.default_mode for r in rows})
-    cursor: dict[str, int] = defaultdict(int)
 
     to_received: list[float] = []
     to_decision: list[float] = []
     within = decided_with_target = supplemented = missed = due = 0
     per_month: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
-        mode = modes[(authority_code, row.service_code)][cursor[row.service_code]]
-        cursor[row.service_code] += 1
         per_month[timezone.localtime(row.submitted).strftime("%Y-%m")].append(row)
-        received = _days(row.received, row.submitted)
-        decided = _days(row.decided, row.submitted)
+        received = days_between(row.received, row.submitted)
+        decided = days_between(row.decided, row.submitted)
         if received is not None:
             to_received.append(received)
         if decided is not None:
@@ -239,7 +243,10 @@ def measure(
                 decided_with_target += 1
                 within += decided <= row.target
         supplemented += row.supplements > 0
-        outcome = _deadline_outcome(row, histories[row.pk], mode == JoiningMode.LIGHT, today)
+        inputs = deadlines.deadline_inputs(mode=row.mode, processing_days=row.target)
+        outcome = _deadline_outcome(
+            row, histories[row.pk], inputs.submission_counts_as_receipt, today
+        )
         if outcome is not None:
             due += 1
             missed += outcome
@@ -264,7 +271,7 @@ def measure(
     for month in months:
         in_month = per_month.get(month, [])
         decided_days = [
-            d for d in (_days(r.decided, r.submitted) for r in in_month) if d is not None
+            d for d in (days_between(r.decided, r.submitted) for r in in_month) if d is not None
         ]
         report.months.append(
             MonthRow(

@@ -1,4 +1,5 @@
-"""Which way an application goes (the joining mode) and who is offered a service.
+"""Onboarding's rule of who is offered a service and in which mode (registered with the
+catalogue's offering hook), and the modes in force at given moments (for the metrics).
 
 Phased adoption: an authority may start a service as a light e-service and move it to an API
 integration later. The mode in force is kept as history (:class:`ModeChange`), so that an
@@ -10,16 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
+from luvat.catalogue.joining import Offering, Pair
 from luvat.onboarding.models import ModeChange, PilotCompany, ServiceJoining, mode_at
 from luvat.onboarding.phases import Phase
-
-Pair = tuple[str, str]  # (authority code, service code)
 
 
 def _joinings(pairs: set[Pair]) -> dict[Pair, ServiceJoining]:
@@ -43,90 +40,6 @@ def _mode_changes(joinings: Iterable[ServiceJoining]) -> dict[int, list[ModeChan
         ):
             changes[change.service_joining_id].append(change)
     return changes
-
-
-def modes_at(
-    moments: dict[Pair, list[datetime]], defaults: dict[str, str]
-) -> dict[Pair, list[str]]:
-    """For each (authority, service) the modes in force at the given moments (two queries).
-
-    ``defaults`` maps service codes to the catalogue's mode, used without a joining record.
-    """
-    joinings = _joinings(set(moments))
-    changes = _mode_changes(joinings.values())
-    result: dict[Pair, list[str]] = {}
-    for pair, instants in moments.items():
-        default = defaults.get(pair[1], "")
-        joining = joinings.get(pair)
-        history = changes.get(joining.pk, []) if joining else []
-        result[pair] = [mode_at(history, instant, default) for instant in instants]
-    return result
-
-
-def joining_mode_for(
-    *, authority_code: str, service_code: str, default: str, at: datetime | None = None
-) -> str:
-    """The joining mode of the authority's service in force at ``at`` (now by default)."""
-    moment = at or timezone.now()
-    return modes_at({(authority_code, service_code): [moment]}, {service_code: default})[
-        (authority_code, service_code)
-    ][0]
-
-
-def route_for_application(application: object) -> str:
-    """The joining mode an application goes by: the one in force when it was started.
-
-    ``application`` is a ``projects.Application`` (with ``authority``, ``service`` and
-    ``created_at``); an application without an authority follows the catalogue.
-    """
-    service = application.service  # type: ignore[attr-defined]
-    authority = application.authority  # type: ignore[attr-defined]
-    if authority is None:
-        return str(service.joining_mode)
-    return joining_mode_for(
-        authority_code=authority.code,
-        service_code=service.code,
-        default=service.joining_mode,
-        at=application.created_at,  # type: ignore[attr-defined]
-    )
-
-
-def routes_for_applications(applications: Iterable[object]) -> dict[int, str]:
-    """Bulk :func:`route_for_application` by application id, in two queries."""
-    items = list(applications)
-    moments: dict[Pair, list[datetime]] = defaultdict(list)
-    defaults: dict[str, str] = {}
-    for app in items:
-        service = app.service  # type: ignore[attr-defined]
-        defaults[service.code] = service.joining_mode
-        if app.authority is not None:  # type: ignore[attr-defined]
-            pair = (app.authority.code, service.code)  # type: ignore[attr-defined]
-            moments[pair].append(app.created_at)  # type: ignore[attr-defined]
-    modes = modes_at(dict(moments), defaults)
-    cursor: dict[Pair, int] = defaultdict(int)
-    routes: dict[int, str] = {}
-    for app in items:
-        service = app.service  # type: ignore[attr-defined]
-        if app.authority is None:  # type: ignore[attr-defined]
-            routes[app.pk] = service.joining_mode  # type: ignore[attr-defined]
-            continue
-        pair = (app.authority.code, service.code)  # type: ignore[attr-defined]
-        routes[app.pk] = modes[pair][cursor[pair]]  # type: ignore[attr-defined]
-        cursor[pair] += 1
-    return routes
-
-
-@dataclass(frozen=True)
-class Offering:
-    """Whether the service layer offers a service of an authority to a company.
-
-    ``offered`` False means: apply the ordinary way (the authority's own channels).
-    """
-
-    offered: bool
-    phase: str = ""
-    pilot: bool = False
-    mode: str = ""
 
 
 def offerings_for(pairs: Iterable[Pair], *, business_id: str) -> dict[Pair, Offering]:
@@ -169,31 +82,3 @@ def service_offered_to(*, authority_code: str, service_code: str, business_id: s
     """The pilot rule for one service: may this company apply through the service layer?"""
     pair = (authority_code, service_code)
     return offerings_for([pair], business_id=business_id)[pair]
-
-
-def annotate_offerings(result: dict[str, Any], *, business_id: str) -> dict[str, Any]:
-    """A copy of an assessment result (see ``luvat.assessment.results``) whose items carry
-    ``offering``: {"offered", "pilot", "phase"} for the viewing company (empty: anonymous)."""
-    tiers = ("definitely", "possibly")
-    pairs = [
-        (item["authority"]["code"], item["service"]["code"])
-        for tier in tiers
-        for item in result.get(tier, [])
-        if item.get("authority")
-    ]
-    offerings = offerings_for(pairs, business_id=business_id)
-    annotated = dict(result)
-    for tier in tiers:
-        items = []
-        for item in result.get(tier, []):
-            item = dict(item)
-            if item.get("authority"):
-                offering = offerings[(item["authority"]["code"], item["service"]["code"])]
-                item["offering"] = {
-                    "offered": offering.offered,
-                    "pilot": offering.pilot,
-                    "phase": offering.phase,
-                }
-            items.append(item)
-        annotated[tier] = items
-    return annotated

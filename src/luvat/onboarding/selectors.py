@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from luvat.catalogue.joining import meaning
 from luvat.catalogue.models import Authority, Service
 from luvat.onboarding.gate import Missing, go_live_missing
 from luvat.onboarding.models import (
@@ -167,7 +168,7 @@ def service_joining_detail(service_joining: ServiceJoining) -> ServiceJoiningDet
         ).order_by("position", "id")
     )
     readiness = None
-    if row.mode == "api" or any(c.mode == "api" for c in row.planned):
+    if any(meaning(m).tells_authority_system for m in [row.mode, *(c.mode for c in row.planned)]):
         readiness = technical_readiness(
             authority_code=service_joining.joining.authority.code,
             service_code=service_joining.service.code,

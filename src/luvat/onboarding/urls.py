@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luvat.onboarding.views import checklist, joinings, metrics, planning
+from luvat.onboarding.views import checklist, joinings, metrics, planning, statuses
 
 app_name = "onboarding"
 
@@ -39,6 +39,7 @@ urlpatterns = [
     path("<slug:code>/checklist/<int:item_id>/", checklist.item_edit, name="item"),
     path("<slug:code>/checklist/<int:item_id>/evidence/", checklist.evidence, name="evidence"),
     path("<slug:code>/metrics/", metrics.metrics, name="metrics"),
+    path("<slug:code>/statuses/", statuses.statuses, name="statuses"),
     path("<slug:code>/metrics.csv", metrics.metrics_csv, name="metrics-csv"),
     path("<slug:code>/metrics/baseline/", metrics.baseline, name="baseline"),
     path("<slug:code>/cost-benefit/", planning.cost_benefit, name="cost-benefit"),

@@ -10,14 +10,15 @@ from django.http import Http404
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import access_record
-from luvat.identity.policy import authorise, can_act_for_company
+from luvat.identity.policy import acting_company, authorise, can_act_for_company
 from luvat.projects.models import Project
 
 
 def project_for(
     actor: Actor, public_id: UUID | str, *, purpose: str, write: bool = False
 ) -> Project:
-    """The project, if ``actor`` acts for its company; refusals are access-logged (403)."""
+    """The project, if ``actor`` acts for its company; another company's answers 404 like a
+    missing one (access-logged), so that ids cannot be probed."""
     try:
         project = Project.objects.select_related("package").get(public_id=public_id)
     except (Project.DoesNotExist, ValueError, ValidationError):
@@ -29,6 +30,7 @@ def project_for(
         object_id=project.public_id,
         purpose=purpose,
         subject_business_id=project.business_id,
+        known=False,
     )
     if not write:
         access_record(
@@ -46,8 +48,8 @@ def company_projects_read(actor: Actor, *, purpose: str) -> str:
     access_record(
         actor=actor,
         object_type="company-projects",
-        object_id=actor.on_behalf_of,
+        object_id=acting_company(actor),
         purpose=purpose,
-        subject_business_id=actor.on_behalf_of,
+        subject_business_id=acting_company(actor),
     )
-    return actor.on_behalf_of
+    return acting_company(actor)

@@ -18,7 +18,8 @@ from ninja.security import APIKeyCookie
 from luvat.assessment.selectors import assessment_by_public_id
 from luvat.audit.actors import Actor, ActorKind
 from luvat.catalogue.models import Service
-from luvat.identity.policy import actor_from_request
+from luvat.identity.door import actor_from_request
+from luvat.identity.policy import acting_company
 from luvat.projects.access import company_projects_read, project_for
 from luvat.projects.api_documents import (
     PROBLEMS,
@@ -57,7 +58,7 @@ from luvat.projects.services import (
     application_drop,
     application_redirect_record,
     application_save_form,
-    application_submit,
+    application_submit_once,
     attachment_add,
     project_create,
     project_create_from_assessment,
@@ -66,6 +67,7 @@ from luvat.projects.services import (
 )
 from luvat.projects.services.from_assessment import project_from_assessment_existing
 from luvat.web.api_errors import ApiProblem
+from luvat.web.ratelimits import check_api, person_key
 
 
 class CustomerSession(APIKeyCookie):
@@ -75,7 +77,7 @@ class CustomerSession(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor:
         actor = actor_from_request(request)
-        if actor.kind != ActorKind.CUSTOMER or not actor.on_behalf_of:
+        if actor.kind != ActorKind.CUSTOMER or not acting_company(actor):
             raise ApiProblem(
                 status=401,
                 slug="unauthenticated",
@@ -147,7 +149,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
     try:
         project = project_create(
             actor=actor,
-            business_id=actor.on_behalf_of,
+            business_id=acting_company(actor),
             name=payload.name.strip(),
             description=payload.description,
             services=services,
@@ -168,12 +170,12 @@ def _create_from_assessment(actor: Actor, payload: ProjectIn) -> tuple[int, dict
             errors=[{"field": "assessment_id", "messages": ["No such assessment."]}],
         )
     existing = project_from_assessment_existing(
-        business_id=actor.on_behalf_of, assessment=assessment
+        business_id=acting_company(actor), assessment=assessment
     )
     try:
         project = project_create_from_assessment(
             actor=actor,
-            business_id=actor.on_behalf_of,
+            business_id=acting_company(actor),
             assessment=assessment,
             name=payload.name,
             description=payload.description,
@@ -318,6 +320,7 @@ def post_attachment(
     code: Form[str],
     file: File[UploadedFile],
 ) -> tuple[int, dict[str, Any]]:
+    check_api(request, "upload", person_key(request))
     project = _project(request, project_id, write=True)
     application = application_of_project(project=project, public_id=application_id)
     try:
@@ -339,14 +342,13 @@ def submit(
 ) -> tuple[int, dict[str, Any]]:
     project = _project(request, project_id, write=True)
     application = application_of_project(project=project, public_id=application_id)
-    already = application.submissions.filter(kind="application").exists()
     try:
-        receipt = application_submit(
+        outcome = application_submit_once(
             application=application, actor=_actor(request), expected_version=payload.version
         )
     except PROBLEMS as error:
         raise problem_from(error) from None
-    return (200 if already else 201), receipt_document(receipt)
+    return (201 if outcome.first else 200), receipt_document(outcome.submission)
 
 
 @router.post(

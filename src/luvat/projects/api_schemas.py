@@ -58,6 +58,12 @@ class NextActionOut(Schema):
     customer_must_act: bool
 
 
+class AuthorityStatusOut(Schema):
+    code: str = Field(description="the authority's own status code")
+    label: str = Field(description="its label in the language asked (Accept-Language)")
+    public_status: str = Field(description="the public status it stands for (= `status`)")
+
+
 class ApplicationOut(Schema):
     id: UUID
     reference: str
@@ -68,6 +74,9 @@ class ApplicationOut(Schema):
     joining_mode: str
     status: str
     status_label: str
+    authority_status: AuthorityStatusOut | None = Field(
+        description="the handling authority's own, finer status, when its system told one"
+    )
     outcome: str
     last_change: datetime
     latest_submission_date: date | None

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from luvat import workdays
 from luvat.projects.status import Status
@@ -87,10 +88,93 @@ class ApplicationDeadlines:
     clock_stopped: bool
     paused_days: int
     warning: DeadlineWarning
+    # The open supplement request's due date (from the authority's context, see
+    # ``hooks.supplement_due_dates``); None when nothing is asked.
+    supplement_due: date | None = None
 
     @property
     def next_deadline(self) -> date | None:
         return self.latest_submission if self.expected_decision is None else self.expected_decision
+
+    @property
+    def nearest(self) -> tuple[date, DeadlineKind] | None:
+        """The nearest date of any kind, with its kind (for a labelled "next deadline")."""
+        candidates = [
+            (day, kind)
+            for day, kind in (
+                (self.supplement_due, DeadlineKind.SUPPLEMENT),
+                (self.latest_submission, DeadlineKind.SUBMISSION),
+                (self.expected_decision, DeadlineKind.DECISION),
+            )
+            if day is not None
+        ]
+        return min(candidates, key=lambda item: item[0]) if candidates else None
+
+    @property
+    def customer_deadline(self) -> tuple[date, DeadlineKind] | None:
+        """The nearest date by which the customer must act (a supplement due, the last day
+        to submit), with its kind; an expected decision is the authority's, not theirs."""
+        candidates = [
+            (day, kind)
+            for day, kind in (
+                (self.supplement_due, DeadlineKind.SUPPLEMENT),
+                (self.latest_submission, DeadlineKind.SUBMISSION),
+            )
+            if day is not None
+        ]
+        return min(candidates, key=lambda item: item[0]) if candidates else None
+
+
+class DeadlineKind(StrEnum):
+    SUPPLEMENT = "supplement"  # the customer's answer to a supplement request is due
+    SUBMISSION = "submission"  # the last day to submit so that a decision comes in time
+    DECISION = "decision"  # the decision is expected
+
+
+@dataclass(frozen=True)
+class DeadlineInputs:
+    """What an application's dates are computed from besides its history: built once by
+    :func:`deadline_inputs` for the project summary, the case file and the change metrics."""
+
+    lead_days: int | None
+    lead_in_working_days: bool
+    processing_days: int | None
+    submission_counts_as_receipt: bool
+
+    def as_kwargs(self) -> dict[str, object]:
+        return {
+            "lead_days": self.lead_days,
+            "lead_in_working_days": self.lead_in_working_days,
+            "processing_days": self.processing_days,
+            "submission_counts_as_receipt": self.submission_counts_as_receipt,
+        }
+
+
+def deadline_inputs(
+    *, mode: str, processing_days: int | None, lead_days: int | None = None, lead_unit: str = ""
+) -> DeadlineInputs:
+    """The deadline inputs of an application going by ``mode`` (its stored joining mode) for a
+    service with these times; the mode's meaning says whether submission counts as receipt."""
+    from luvat.catalogue.joining import meaning
+    from luvat.catalogue.models import LeadTimeUnit
+
+    return DeadlineInputs(
+        lead_days=lead_days,
+        lead_in_working_days=lead_unit == LeadTimeUnit.WORKING_DAYS,
+        processing_days=processing_days,
+        submission_counts_as_receipt=meaning(mode).submission_counts_as_receipt,
+    )
+
+
+def deadline_inputs_of(application: Any) -> DeadlineInputs:
+    """:func:`deadline_inputs` of a ``projects.Application`` (with its service loaded)."""
+    service = application.service
+    return deadline_inputs(
+        mode=application.route,
+        processing_days=service.processing_time_days,
+        lead_days=service.lead_time_days,
+        lead_unit=service.lead_time_unit,
+    )
 
 
 def application_deadlines(

@@ -6,12 +6,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from luvat.projects.models import Project, Submission
+from luvat.projects.models import Application, Project, Submission
 from luvat.projects.selectors import ApplicationRow, project_summary
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _authority_status(application: Application) -> dict[str, str] | None:
+    """The authority's own status, shown beside the public one while it stands for it."""
+    own = application.authority_status
+    if own is None or own.public_status != application.status:
+        return None
+    return {"code": own.code, "label": own.label, "public_status": own.public_status}
 
 
 def application_document(row: ApplicationRow, receipts: list[Submission]) -> dict[str, Any]:
@@ -25,6 +33,7 @@ def application_document(row: ApplicationRow, receipts: list[Submission]) -> dic
         "joining_mode": application.route,
         "status": application.status,
         "status_label": str(application.get_status_display()),
+        "authority_status": _authority_status(application),
         "outcome": application.outcome,
         "last_change": _iso(application.status_changed_at),
         "latest_submission_date": _iso(row.deadlines.latest_submission),

@@ -11,8 +11,8 @@ import structlog
 
 from luvat.assessment.models import Assessment
 from luvat.assessment.questionnaire import compiled_package
+from luvat.catalogue.joining import offerings_for
 from luvat.catalogue.models import VocabularyField
-from luvat.projects.hooks import joining_terms
 from luvat.projects.values import clean_value, is_empty
 
 log = structlog.get_logger(__name__)
@@ -35,11 +35,19 @@ class Suggestion:
 
 
 def suggestions(result: dict[str, Any]) -> list[Suggestion]:
-    """Every suggested service, definitely needed first, each tier in the result's order."""
+    """Every suggested service, definitely needed first, each tier in the result's order.
+
+    A service listed once per item of a repeatable answer (other operators' notices) is
+    suggested once: a project holds the customer's own applications.
+    """
     found: list[Suggestion] = []
+    seen: set[str] = set()
     for tier in TIERS:
         for item in result.get(tier) or []:
             service = item.get("service") or {}
+            if service.get("code") in seen:
+                continue
+            seen.add(str(service.get("code", "")))
             authority = item.get("authority") or {}
             found.append(
                 Suggestion(
@@ -59,9 +67,8 @@ def suggestions(result: dict[str, Any]) -> list[Suggestion]:
 def withheld(items: list[Suggestion], business_id: str) -> set[str]:
     """Codes of suggested services the company cannot apply for here: the authority pilots
     them with other companies (or has not opened them yet)."""
-    return {
-        s.code for s in items if not joining_terms(s.authority_code, s.code, business_id).offered
-    }
+    offerings = offerings_for(((s.authority_code, s.code) for s in items), business_id=business_id)
+    return {s.code for s in items if not offerings[(s.authority_code, s.code)].offered}
 
 
 def shared_data_from_answers(assessment: Assessment) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Hooks other contexts register: listeners of status changes, and the rule that says which
-way a new application goes.
+"""Hooks other contexts register: listeners of status changes and of other project facts. (Who
+is offered a service and which way a new application goes is the catalogue's hook:
+:func:`luvat.catalogue.joining.register_offering_rule`.)
 
 A status listener runs inside the transaction of the change, on the locked application, whatever
 made the change (the customer, an official, an authority system, the service itself). It must
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from luvat.projects.models import Application, StatusEvent
+    from luvat.projects.models import Application, Project, StatusEvent
 
 StatusListener = Callable[[Sequence[tuple["Application", "StatusEvent"]]], None]
 
@@ -33,26 +35,43 @@ def statuses_changed(changes: Sequence[tuple[Application, StatusEvent]]) -> None
 
 
 @dataclass(frozen=True)
-class JoiningTerms:
-    """How an authority takes a service from a company, decided when an application starts."""
+class ProjectFact:
+    """Something that happened to a project besides a status change, for its listeners:
+    ``shared_data_changed`` (``fields`` names the changed codes) or ``redirected`` (the
+    customer was sent to the authority's own e-service for ``application``)."""
 
-    offered: bool = True  # False: the authority pilots it with other companies, or not yet
-    mode: str = ""  # the joining mode in force now; empty: the catalogue's mode of the service
-
-
-# (authority code, service code, business id) -> the terms in force now.
-JoiningRule = Callable[[str, str, str], JoiningTerms]
-_joining_rule: list[JoiningRule] = []
-
-
-def register_joining_rule(rule: JoiningRule) -> None:
-    """Decide who may apply for an authority's service here and which way new applications
-    go (onboarding's pilot list and phased adoption); without one, every service is offered
-    to everyone in the catalogue's mode."""
-    _joining_rule[:] = [rule]
+    kind: str
+    project: Project
+    application: Application | None = None
+    fields: tuple[str, ...] = ()
 
 
-def joining_terms(authority_code: str, service_code: str, business_id: str) -> JoiningTerms:
-    if not _joining_rule or not authority_code:
-        return JoiningTerms()
-    return _joining_rule[0](authority_code, service_code, business_id)
+FactListener = Callable[[Sequence[ProjectFact]], None]
+_fact_listeners: dict[str, FactListener] = {}
+
+
+def register_fact_listener(name: str, listener: FactListener) -> None:
+    """Call ``listener(facts)`` inside the transaction that made them (as status listeners)."""
+    _fact_listeners[name] = listener
+
+
+def facts_happened(facts: Sequence[ProjectFact]) -> None:
+    for listener in list(_fact_listeners.values()):
+        listener(facts)
+
+
+SupplementDueProvider = Callable[[Sequence[int]], dict[int, date]]
+_supplement_due: list[SupplementDueProvider] = []
+
+
+def register_supplement_due_provider(provider: SupplementDueProvider) -> None:
+    """The back office tells when each waiting application's supplement is due (by id)."""
+    _supplement_due[:] = [provider]
+
+
+def supplement_due_dates(application_ids: Sequence[int]) -> dict[int, date]:
+    """Due dates of the open supplement requests of ``application_ids`` (one query, none if
+    no id is given or nobody registered)."""
+    if not application_ids or not _supplement_due:
+        return {}
+    return _supplement_due[0](application_ids)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from luvat.catalogue.models import AuthorityResolution, JoiningMode
+from luvat.catalogue.joining import meaning
+from luvat.catalogue.models import AuthorityResolution
 from luvat.projects.deadlines import ApplicationDeadlines, DeadlineWarning
 from luvat.projects.models import Application
 from luvat.projects.status import Status
@@ -44,7 +45,7 @@ def next_action(application: Application, deadlines: ApplicationDeadlines) -> Ne
     if status == Status.DRAFT:
         if application.service.authority_resolution == AuthorityResolution.NONE:
             code = "keep_yourself"
-        elif application.route == JoiningMode.REDIRECT:
+        elif not meaning(application.route).submitted_here:
             code = "wait_redirected" if application.redirected_at else "continue_elsewhere"
         elif deadlines.warning == DeadlineWarning.CLOSED:
             code = "fill_in_late"

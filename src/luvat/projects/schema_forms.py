@@ -27,6 +27,8 @@ class FormField:
     choices: list[tuple[str, str]] = field(default_factory=list)
     shared_code: str = ""
     value: Any = None
+    label_lang: str = ""  # "fi" when the label falls back to Finnish
+    help_lang: str = ""
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -49,6 +51,15 @@ class FormField:
 def schema_text(node: Mapping[str, Any], key: str, default: str = "") -> str:
     language = (get_language() or "fi")[:2]
     return str(node.get(f"{key}_{language}") or node.get(key) or default)
+
+
+def fallback_language(node: Mapping[str, Any], key: str) -> str:
+    """``"fi"`` when the viewer's language has no text of its own and the Finnish one
+    (``key``) is shown instead: the page marks that text ``lang="fi"``."""
+    language = (get_language() or "fi")[:2]
+    if language == "fi" or node.get(f"{key}_{language}") or not node.get(key):
+        return ""
+    return "fi"
 
 
 def _properties(schema: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -102,6 +113,8 @@ def form_fields(
                 name=name,
                 label=schema_text(prop, "title", name),
                 help=schema_text(prop, "description"),
+                label_lang=fallback_language(prop, "title"),
+                help_lang=fallback_language(prop, "description"),
                 widget=_widget(prop),
                 required=name in required,
                 choices=_choices(prop),
@@ -118,7 +131,9 @@ def coerce_form_input(
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Typed values from an HTML form (a QueryDict); unparseable input becomes a field error.
 
-    Empty inputs are left out, so that "required" names them.
+    Empty inputs are left out, so that "required" names them. An unparseable input stays in
+    the data as typed, so that the page shows it again with its error (such data is never
+    saved: the caller saves only when there are no errors).
     """
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -142,6 +157,7 @@ def coerce_form_input(
             else:
                 data[name] = text
         except ValueError:
+            data[name] = text
             errors[name] = [
                 _("Enter a whole number.") if kind == "integer" else _("Enter a number.")
             ]

@@ -48,7 +48,9 @@ def build_snapshot(
     project = application.project
     service = application.service
     authority = application.authority
+    exchange = {"inforequest": application.prior_exchange} if application.prior_exchange else {}
     return {
+        **exchange,
         "format": "luvat.application/1",
         "reference": reference,
         "arrived_at": arrived_at.isoformat(),

@@ -7,6 +7,7 @@ APP = "<uuid:project_id>/applications/<uuid:application_id>/"
 urlpatterns = [
     path("", projects.project_list, name="list"),
     path("new/", projects.project_new, name="new"),
+    path("blocking/", projects.blocking_list, name="blocking"),
     path(
         "from-assessment/<uuid:assessment_id>/",
         from_assessment.project_from_assessment,
@@ -23,6 +24,11 @@ urlpatterns = [
     path(f"{APP}submit/", applications.application_submit_view, name="submit"),
     path(f"{APP}drop/", applications.application_drop_view, name="drop"),
     path(f"{APP}redirect/", applications.application_redirect_view, name="redirect"),
+    path(
+        f"{APP}applied-elsewhere/",
+        applications.application_applied_elsewhere_view,
+        name="applied-elsewhere",
+    ),
     path(f"{APP}attachments/", applications.attachment_upload, name="attachment-upload"),
     path(
         f"{APP}attachments/<uuid:attachment_id>/",

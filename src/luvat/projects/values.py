@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from luvat.catalogue.models import Municipality, VocabularyField, VocabularyType
@@ -98,10 +99,7 @@ def clean_value(field: VocabularyField, raw: Any) -> Any:
             return False
         raise ValueError(_("Choose yes or no."))
     if kind == VocabularyType.MUNICIPALITY:
-        code = str(text).zfill(3)
-        if not Municipality.objects.filter(code=code).exists():
-            raise ValueError(_("Choose a municipality from the list."))
-        return code
+        return _municipality_code(str(text))
     if kind == VocabularyType.BUSINESS_ID:
         if not business_id_is_valid(str(text)):
             raise ValueError(_("Enter a business ID such as 1234567-1 (the check digit is wrong)."))
@@ -115,3 +113,19 @@ def clean_value(field: VocabularyField, raw: Any) -> Any:
             raise ValueError(_("Enter coordinates as latitude, longitude (e.g. 60.17, 24.94)."))
         return f"{lat}, {lon}"
     return text
+
+
+def _municipality_code(text: str) -> str:
+    """A municipality by its code ("091", "91") or its name in Finnish, Swedish or English,
+    as typed (case and surrounding spaces do not matter)."""
+    text = text.strip()
+    if text.isdigit():
+        found = Municipality.objects.filter(code=text.zfill(3)).values_list("code", flat=True)
+    else:
+        found = Municipality.objects.filter(
+            Q(name_fi__iexact=text) | Q(name_sv__iexact=text) | Q(name_en__iexact=text)
+        ).values_list("code", flat=True)
+    codes = sorted(set(found))
+    if len(codes) != 1:
+        raise ValueError(_("Choose a municipality from the list, or type its name."))
+    return codes[0]

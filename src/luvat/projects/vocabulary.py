@@ -12,6 +12,8 @@ PROJECT_COLUMNS = {
     "end_date": "ends_on",
     "site_municipality": "municipality_code",
 }
+# (start, end) pairs of date fields: the end may not come before the start
+DATE_RANGES = (("start_date", "end_date"),)
 COMPANY_NAME = "company_name"
 COMPANY_BUSINESS_ID = "business_id"
 COMPANY_ADDRESS = "company_address"

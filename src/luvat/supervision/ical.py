@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 from django.utils import timezone, translation
@@ -12,6 +12,7 @@ from luvat.catalogue.models import Authority
 from luvat.supervision.models import EventKind, EventStatus, SupervisionEvent
 from luvat.supervision.recurrence import HELSINKI
 
+TIMEZONE_RANGE = (date(1970, 1, 2), date(2200, 1, 1))
 PRODID = "-//Luvat//Supervision events//EN"
 ICAL_STATUS = {
     EventStatus.PLANNED: "TENTATIVE",
@@ -22,11 +23,17 @@ ICAL_STATUS = {
 
 
 def _description(event: SupervisionEvent, authorities: dict[str, Authority]) -> str:
-    authority = authorities.get(event.authority_code)
-    lines = [
-        f"{_('Type')}: {EventKind(event.kind).label}",
-        f"{_('Authority')}: {authority.name if authority else event.authority_code}",
-    ]
+    def name(code: str) -> str:
+        authority = authorities.get(code)
+        return authority.name if authority else code
+
+    codes = event.authority_codes()
+    lines = [f"{_('Type')}: {EventKind(event.kind).label}"]
+    if len(codes) == 1:
+        lines.append(f"{_('Authority')}: {name(codes[0])}")
+    else:
+        names = ", ".join(name(code) for code in codes)
+        lines.append(f"{_('Joint inspection of the authorities')}: {names}")
     if event.preparation:
         lines.append(f"{_('What to prepare')}: {event.preparation}")
     if event.site:
@@ -35,17 +42,31 @@ def _description(event: SupervisionEvent, authorities: dict[str, Authority]) -> 
         lines.append(f"{_('Permit')}: {event.permit_reference}")
     if event.status == EventStatus.DONE and event.result_note:
         lines.append(f"{_('Result')}: {event.result_note}")
+    for participant in event.participants.all():
+        if participant.findings:
+            lines.append(
+                _("Findings of %(authority)s: %(findings)s")
+                % {"authority": name(participant.authority_code), "findings": participant.findings}
+            )
     return "\n".join(lines)
+
+
+def _local(moment: datetime) -> datetime:
+    """Helsinki time, or UTC for a moment so close to the end of the calendar that Helsinki's
+    offset would carry it past year 9999."""
+    try:
+        return moment.astimezone(HELSINKI)
+    except OverflowError:
+        return moment.astimezone(UTC)
 
 
 def company_calendar(
     business_id: str, events: list[SupervisionEvent], *, language: str = "fi"
 ) -> bytes:
-    """The VCALENDAR with one VEVENT per event, times in Europe/Helsinki."""
-    authorities = {
-        a.code: a
-        for a in Authority.objects.filter(code__in=sorted({e.authority_code for e in events}))
-    }
+    """The VCALENDAR with one VEVENT per event, times in Europe/Helsinki; a joint inspection
+    of several authorities is one event naming them all."""
+    codes = sorted({code for e in events for code in e.authority_codes()})
+    authorities = {a.code: a for a in Authority.objects.filter(code__in=codes)}
     with translation.override(language):
         calendar = icalendar.Calendar()
         calendar.add("prodid", PRODID)
@@ -61,8 +82,8 @@ def company_calendar(
             vevent = icalendar.Event()
             vevent.add("uid", f"{event.uid}@luvat")
             vevent.add("dtstamp", stamp)
-            vevent.add("dtstart", event.starts_at.astimezone(HELSINKI))
-            vevent.add("dtend", event.ends_at.astimezone(HELSINKI))
+            vevent.add("dtstart", _local(event.starts_at))
+            vevent.add("dtend", _local(event.ends_at))
             vevent.add("summary", event.title)
             vevent.add("description", _description(event, authorities))
             if event.place:
@@ -73,8 +94,12 @@ def company_calendar(
             vevent.add("categories", [EventKind(event.kind).label])
             calendar.add_component(vevent)
         if events:
-            first = min(e.starts_at for e in events).astimezone(HELSINKI).date()
-            last = max(e.ends_at for e in events).astimezone(HELSINKI).date()
+            first = _local(min(e.starts_at for e in events)).date()
+            last = _local(max(e.ends_at for e in events)).date()
+            # Bounded both ways: an event stored at the edge of the calendar (year 1 or 9999)
+            # must not overflow the date arithmetic, nor make the zone's rules run for ages.
+            first = max(first, TIMEZONE_RANGE[0])
+            last = min(max(last, first), TIMEZONE_RANGE[1])
             calendar.add_missing_timezones(
                 first_date=first - timedelta(days=1), last_date=last + timedelta(days=366)
             )

@@ -118,6 +118,51 @@ class SupervisionEvent(models.Model):
     def is_open(self) -> bool:
         return self.status in (EventStatus.PLANNED, EventStatus.CONFIRMED)
 
+    def authority_codes(self) -> list[str]:
+        """The leading authority first, then the joint inspection's other participants
+        (uses the prefetched ``participants`` when there are)."""
+        return [self.authority_code, *(p.authority_code for p in self.participants.all())]
+
+
+class JointParticipant(models.Model):
+    """Another authority taking part in a joint inspection of one site.
+
+    The event's own authority (``SupervisionEvent.authority_code``) leads: it schedules,
+    reschedules and closes the event and writes its result. Each participant confirms its
+    participation and records its own findings here. The company sees one event.
+    """
+
+    event = models.ForeignKey(
+        SupervisionEvent,
+        verbose_name=_("supervision event"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    authority_code = models.CharField(_("authority code"), max_length=40, db_index=True)
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("participation confirmed at"), null=True, blank=True)
+    confirmed_by_ref = models.CharField(_("confirmed by"), max_length=128, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    findings_recorded_at = models.DateTimeField(_("findings recorded at"), null=True, blank=True)
+    findings_by_ref = models.CharField(_("findings recorded by"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("participant of a joint inspection")
+        verbose_name_plural = _("participants of joint inspections")
+        ordering = ["event_id", "authority_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "authority_code"], name="supervision_joint_participant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority_code} in {self.event_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
 
 class CalendarFeed(models.Model):
     """A company's secret iCalendar address. Rotating replaces the token; the old one stops."""

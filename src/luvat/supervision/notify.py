@@ -33,8 +33,14 @@ def event_when(event: SupervisionEvent) -> Callable[[], str]:
 
 def authority_name(code: str) -> Callable[[], str]:
     """The authority's name from the catalogue in the active language (its code if unknown)."""
-    authority = Authority.objects.filter(code=code).first()
-    return lambda: authority.name if authority else code
+    return authority_names([code])
+
+
+def authority_names(codes: list[str]) -> Callable[[], str]:
+    """The authorities' names in the given order, in the active language, comma-separated
+    (a joint inspection names every participant)."""
+    found = Authority.objects.in_bulk(codes, field_name="code")
+    return lambda: ", ".join(found[c].name if c in found else c for c in codes)
 
 
 def notify_company(event: SupervisionEvent, *, change: Promise | str) -> None:
@@ -49,7 +55,33 @@ def notify_company(event: SupervisionEvent, *, change: Promise | str) -> None:
             "when": event_when(event),
             "place": event.place or "-",
             "preparation": event.preparation or "-",
-            "authority": authority_name(event.authority_code),
+            "authority": authority_names(event.authority_codes()),
         },
         url=COMPANY_PAGE,
+    )
+
+
+# The officials' supervision page, without a language prefix like the company's.
+OFFICIAL_PAGE = "/backoffice/supervision/"
+
+
+def notify_participants(
+    event: SupervisionEvent, *, codes: list[str], change: Promise | str
+) -> None:
+    """Tell the officials of the other authorities of a joint inspection."""
+    if not codes:
+        return
+    notification_publish(
+        kind=NotificationKind.SUPERVISION_EVENT,
+        audience=Audience(authority_codes=tuple(codes)),
+        params={
+            "change": change,
+            "title": event.title,
+            "kind": EventKind(event.kind).label,
+            "when": event_when(event),
+            "place": event.place or "-",
+            "preparation": event.preparation or "-",
+            "authority": authority_names(event.authority_codes()),
+        },
+        url=OFFICIAL_PAGE,
     )

@@ -31,3 +31,11 @@ def may_see_company(actor: Actor, business_id: str) -> bool:
 def require_company(actor: Actor, business_id: str) -> None:
     if not can_act_for_company(actor, business_id):
         raise PermissionDenied(_("You do not act for this company."))
+
+
+def require_participant(actor: Actor, event: SupervisionEvent) -> str:
+    """The code of the actor's authority among a joint inspection's other participants."""
+    code = require_official(actor)
+    if code not in {p.authority_code for p in event.participants.all()}:
+        raise PermissionDenied(_("Your authority does not take part in this inspection."))
+    return code

@@ -3,7 +3,7 @@ coming and takes its calendar address."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,15 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luvat.audit.actors import ActorKind
 from luvat.audit.services import access_record
 from luvat.backoffice.forms import field_errors
-from luvat.identity.policy import require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import acting_company
 from luvat.projects.models import Project
-from luvat.supervision import selectors, services
+from luvat.supervision import policy, selectors, services
 from luvat.supervision.models import EventKind, EventStatus, Frequency, SupervisionEvent
 from luvat.supervision.recurrence import HELSINKI
 
 official = require_actor(ActorKind.OFFICIAL)
 customer = require_actor(ActorKind.CUSTOMER, company=True)
-customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
 
 
 def _aware(day: date | None, text: str) -> datetime | None:
@@ -43,6 +43,15 @@ def _details(post: Any, business_id: str) -> services.EventDetails:
     except ValueError:
         day = None
         errors["day"] = _("Give the date of the event.")
+    # Far dates are refused before any time-zone arithmetic can overflow on them.
+    today = date.today()  # noqa: DTZ011 - a rough bound; the service checks precisely
+    if day is not None and not (
+        today - timedelta(days=366) <= day <= today + services.SCHEDULE_HORIZON
+    ):
+        errors["day"] = _("Events are planned at most %(years)d years ahead.") % {
+            "years": services.YEARS_AHEAD
+        }
+        day = None
     starts = _aware(day, post.get("starts", ""))
     ends = _aware(day, post.get("ends", ""))
     if day is not None and starts is None:
@@ -73,10 +82,12 @@ def _details(post: Any, business_id: str) -> services.EventDetails:
 
 
 def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value or default)
-    except ValueError:
+    text = (value or "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
         return -1
+    return int(text)
 
 
 def _official_page(
@@ -87,17 +98,35 @@ def _official_page(
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    code = actor.on_behalf_of
+    own_code = policy.require_official(actor)
+    events = selectors.authority_events(actor)
+    mine = {
+        event.pk: participant
+        for event in events
+        for participant in event.participants.all()
+        if participant.authority_code == own_code
+    }
+    choices = selectors.authority_choices()
     return render(
         request,
         "supervision/official.html",
         {
-            "events": selectors.authority_events(authority_code=code),
+            "events": events,
+            "own_code": own_code,
+            "mine": mine,
+            "authorities": dict(choices),
+            "partner_choices": [(code, name) for code, name in choices if code != own_code],
+            "posted_partners": posted.getlist("partners") if posted else [],
             "kinds": EventKind.choices,
             "frequencies": Frequency.choices,
             "errors": errors or {},
             "posted": posted or {},
-            "transitions": {k: sorted(v) for k, v in services.TRANSITIONS.items()},
+            # In the order of the event's life (EventStatus), never alphabetical: a menu that
+            # opens on "cancelled" invites a mistake.
+            "transitions": {
+                k: [s for s in EventStatus.values if s in v]
+                for k, v in services.TRANSITIONS.items()
+            },
             "status_labels": dict(EventStatus.choices),
         },
         status=status,
@@ -112,6 +141,13 @@ def official_page(request: HttpRequest) -> HttpResponse:
         return _official_page(request)
     business_id = request.POST.get("business_id", "").strip()
     repeat = request.POST.get("repeat", "")
+    if repeat and request.POST.getlist("partners"):
+        invalid = ValidationError(
+            {"partners": _("A joint inspection is one event: choose 'Once' to invite others.")}
+        )
+        return _official_page(
+            request, errors=field_errors(invalid), posted=request.POST, status=422
+        )
     try:
         details = _details(request.POST, business_id)
         if repeat:
@@ -122,6 +158,13 @@ def official_page(request: HttpRequest) -> HttpResponse:
                 frequency=repeat,
                 interval=_int(request.POST.get("interval"), 1),
                 count=_int(request.POST.get("count"), 2),
+            )
+        elif request.POST.getlist("partners"):
+            services.supervision_event_schedule(
+                actor=actor,
+                business_id=business_id,
+                details=details,
+                partners=request.POST.getlist("partners"),
             )
         else:
             services.supervision_event_schedule(
@@ -157,11 +200,43 @@ def set_status(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("supervision:official")
 
 
+def _joint_act(request: HttpRequest, event_id: int, act: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    event = SupervisionEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise Http404("no such event")
+    try:
+        if act == "confirm":
+            services.joint_participation_confirm(actor=actor, event=event)
+            messages.success(request, _("Your authority's participation was confirmed."))
+        else:
+            services.joint_findings_record(
+                actor=actor, event=event, findings=request.POST.get("findings", "")
+            )
+            messages.success(request, _("Your authority's findings were saved."))
+    except ValidationError as invalid:
+        for messages_ in field_errors(invalid).values():
+            messages.error(request, " ".join(messages_))
+    return redirect("supervision:official")
+
+
+@require_POST
+@official
+def joint_confirm(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _joint_act(request, event_id, "confirm")
+
+
+@require_POST
+@official
+def joint_findings(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _joint_act(request, event_id, "findings")
+
+
 @require_http_methods(["GET"])
 @customer
 def company_page(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    business_id = actor.on_behalf_of
+    business_id = acting_company(actor)
     access_record(
         actor=actor,
         object_type="supervision_events",
@@ -189,11 +264,11 @@ def company_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@customer_write
+@customer
 def rotate_feed(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    had = selectors.calendar_feed_for(actor.on_behalf_of) is not None
-    services.calendar_feed_rotate(actor=actor, business_id=actor.on_behalf_of)
+    had = selectors.calendar_feed_for(acting_company(actor)) is not None
+    services.calendar_feed_rotate(actor=actor, business_id=acting_company(actor))
     messages.success(
         request,
         _("A new calendar address was made; the old one no longer works.")

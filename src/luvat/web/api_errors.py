@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from luvat.web.hostile import HostileJson, response_for_exception
 from luvat.web.problems import problem_response
 
 log = structlog.get_logger(__name__)
@@ -19,11 +20,20 @@ log = structlog.get_logger(__name__)
 class ApiProblem(Exception):
     """Raise from an API handler to answer with a specific problem type."""
 
-    def __init__(self, *, status: int, slug: str, detail: str = "", **extra: Any) -> None:
+    def __init__(
+        self,
+        *,
+        status: int,
+        slug: str,
+        detail: str = "",
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail or slug)
         self.status = status
         self.slug = slug
         self.detail = detail
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -43,7 +53,12 @@ def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(api: NinjaAPI) -> None:
     def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
         return problem_response(
-            status=exc.status, slug=exc.slug, detail=exc.detail, request=request, **exc.extra
+            status=exc.status,
+            slug=exc.slug,
+            detail=exc.detail,
+            request=request,
+            headers=exc.headers,
+            **exc.extra,
         )
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -55,6 +70,21 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         )
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, HostileJson):
+            errors = [problem.as_error() for problem in cause.problems]
+            return problem_response(
+                status=422,
+                slug="validation-error",
+                detail="Some values cannot be accepted; see errors.",
+                request=request,
+                field=errors[0]["field"],
+                errors=errors,
+            )
+        if cause is not None:
+            refused = response_for_exception(request, cause)
+            if refused is not None:
+                return refused
         slug = "malformed-json" if exc.status_code == 400 and "parse" in str(exc) else None
         return problem_response(status=exc.status_code, slug=slug, detail=str(exc), request=request)
 
@@ -67,6 +97,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         )
 
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+        refused = response_for_exception(request, exc)
+        if refused is not None:
+            return refused
         log.exception("api.unhandled_exception", path=request.path)
         return problem_response(
             status=500, detail="The server failed to handle the request.", request=request

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from luvat.web.navigation import nav_items
+
 # Each language is named in itself, so a reader finds their own language in any page.
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
@@ -22,4 +24,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
         }
         for code, _name in settings.LANGUAGES
     ]
-    return {"language_links": links, "demo_mode": settings.LUVAT_DEMO}
+    return {
+        "language_links": links,
+        "demo_mode": settings.LUVAT_DEMO,
+        "nav_items": nav_items(request),
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+    }

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from luvat.audit.context import RequestContext, bind_request_context
 from luvat.identity.xroad import parse_x_road_client
 from luvat.web.problems import PROBLEM_CONTENT_TYPE, problem_response
+from luvat.web.proxies import client_address
 
 log = structlog.get_logger(__name__)
 
@@ -30,16 +31,33 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        client = client_address(request)
+        structlog.contextvars.bind_contextvars(request_id=request_id, client_ip=client)
         x_road_client = parse_x_road_client(request.headers.get("X-Road-Client", ""))
         context = RequestContext(
             request_id=request_id,
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client,
             x_road_client=str(x_road_client) if x_road_client else "",
         )
         with bind_request_context(context):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """``Permissions-Policy`` on every response (Django sets the other security headers and
+    django-csp the Content-Security-Policy)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        from django.conf import settings
+
+        self.permissions_policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
 
 
@@ -74,6 +92,11 @@ class ProblemJsonMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not request.path.startswith(API_PREFIX):
             return None
+        from luvat.web.hostile import response_for_exception
+
+        refused = response_for_exception(request, exception)
+        if refused is not None:
+            return refused
         log.exception("api.unhandled_exception", path=request.path)
         return problem_response(
             status=500, detail="The server failed to handle the request.", request=request

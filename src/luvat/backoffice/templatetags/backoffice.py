@@ -5,16 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from luvat.backoffice.selectors import customer_case
+from luvat.backoffice.selectors import Tally, customer_case
 from luvat.projects.models import Application
 
 register = template.Library()
 
 
 @register.filter
-def get_count(counts: dict[str, int], key: str) -> int:
-    return counts.get(key, 0)
+def get_count(counts: dict[str, Tally], key: str) -> Tally:
+    return counts.get(key, Tally(0))
+
+
+@register.filter
+def tally(count: Tally) -> str:
+    """A capped count as the inbox shows it: the number, or "over 1 000" past the cap."""
+    number = number_format(count.value, force_grouping=True)
+    return _("over %(count)s") % {"count": number} if count.more else number
 
 
 @register.filter

@@ -18,6 +18,7 @@ def get_backend() -> DiscussionBackend:
                 api_key=settings.LUVAT_ZULIP_API_KEY,
             ),
             channel_prefix=settings.LUVAT_ZULIP_CHANNEL_PREFIX,
+            bot_email=settings.LUVAT_ZULIP_EMAIL,
         )
     from luvat.discussion.backends.builtin import BuiltinBackend
 

@@ -34,6 +34,11 @@ class DiscussionBackend(Protocol):
         """Make sure the room exists in the backend; return its external channel name."""
         ...
 
+    def open_authority_room(self, room: DiscussionRoom, *, members: list[str]) -> str:
+        """Make sure the room's authorities-only channel exists with ``members`` (the project's
+        officials' addresses) subscribed; return its external name."""
+        ...
+
     def post(self, message: Message) -> int | None:
         """Publish a message already saved locally; return the backend's id, if it has one."""
         ...

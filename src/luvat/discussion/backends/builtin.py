@@ -25,6 +25,9 @@ class BuiltinBackend:
     def open_room(self, room: DiscussionRoom) -> str:
         return ""
 
+    def open_authority_room(self, room: DiscussionRoom, *, members: list[str]) -> str:
+        return ""
+
     def post(self, message: Message) -> int | None:
         return None  # the saved row is the message
 

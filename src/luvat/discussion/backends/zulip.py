@@ -4,6 +4,12 @@ API (HTTP Basic with the bot's e-mail and API key, base ``{site}/api/v1``).
 The service posts as one bot, so each message starts with its author; the service keeps its
 own record of who wrote what (``Message.external_id``). Messages that officials write in Zulip
 directly are shown with their Zulip sender's name.
+
+Two private channels per project: customer-facing threads (the company with all authorities,
+or with one) in one, whose only member is the bot (customers are not Zulip users), and
+authorities-only threads in another whose members are the bot and the project's officials
+(their Zulip accounts by e-mail address). An authorities-only message goes only to the
+second; if it does not exist, the post fails rather than falling back to the first.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import structlog
 
 from luvat.discussion.backends.base import BackendUnavailable, ShownMessage
 from luvat.discussion.backends.builtin import shown
-from luvat.discussion.models import AuthorKind, DiscussionRoom, Message, Thread
+from luvat.discussion.models import AuthorKind, DiscussionRoom, Message, Thread, ThreadKind
 
 log = structlog.get_logger(__name__)
 
@@ -65,16 +71,18 @@ class ZulipClient:
             )
         return payload
 
-    def create_channel(self, name: str, *, description: str) -> None:
-        """Subscribe the bot to ``name``, creating it as a private channel if it is new."""
-        self._call(
-            "POST",
-            "/users/me/subscriptions",
-            data={
-                "subscriptions": json.dumps([{"name": name, "description": description}]),
-                "invite_only": "true",
-            },
-        )
+    def create_channel(
+        self, name: str, *, description: str, principals: list[str] | None = None
+    ) -> None:
+        """Subscribe the bot (and ``principals``, e-mail addresses) to ``name``, creating it as
+        a private channel if it is new."""
+        data = {
+            "subscriptions": json.dumps([{"name": name, "description": description}]),
+            "invite_only": "true",
+        }
+        if principals is not None:
+            data["principals"] = json.dumps(principals)
+        self._call("POST", "/users/me/subscriptions", data=data)
 
     def send_channel_message(self, *, channel: str, topic: str, content: str) -> int:
         payload = self._call(
@@ -117,23 +125,43 @@ def _markdown_escape(text: str) -> str:
 class ZulipBackend:
     name = "zulip"
 
-    def __init__(self, client: ZulipClient, *, channel_prefix: str) -> None:
+    def __init__(self, client: ZulipClient, *, channel_prefix: str, bot_email: str = "") -> None:
         self.client = client
         self.channel_prefix = channel_prefix
+        self.bot_email = bot_email
 
     def channel_name(self, room: DiscussionRoom) -> str:
         return f"{self.channel_prefix}-{room.project_id} {room.title}"[:MAX_NAME].strip()
+
+    def authority_channel_name(self, room: DiscussionRoom) -> str:
+        return f"{self.channel_prefix}-{room.project_id}-auth {room.title}"[:MAX_NAME].strip()
 
     def open_room(self, room: DiscussionRoom) -> str:
         name = room.external_channel or self.channel_name(room)
         self.client.create_channel(name, description=room.title)
         return name
 
+    def open_authority_room(self, room: DiscussionRoom, *, members: list[str]) -> str:
+        name = room.external_authority_channel or self.authority_channel_name(room)
+        principals = sorted({*members, *([self.bot_email] if self.bot_email else [])})
+        self.client.create_channel(
+            name, description=f"{room.title} - authorities only", principals=principals
+        )
+        return name
+
+    @staticmethod
+    def channel_of(thread: Thread) -> str:
+        """The channel a thread lives in; an authorities-only thread never in the shared one."""
+        room = thread.room
+        if thread.kind == ThreadKind.AUTHORITIES:
+            return room.external_authority_channel
+        return room.external_channel
+
     def post(self, message: Message) -> int | None:
         thread = message.thread
-        room = thread.room
-        if not room.external_channel:
-            raise BackendUnavailable("the project has no Zulip channel yet")
+        channel = self.channel_of(thread)
+        if not channel:
+            raise BackendUnavailable("the thread has no Zulip channel yet")
         author = f"**{_markdown_escape(message.author_label)}** ({message.author_party})"
         lines = [f"{author}:", message.body]
         for attachment in message.attachments.all():
@@ -147,16 +175,14 @@ class ZulipBackend:
             attachment.save(update_fields=["external_url"])
             lines.append(f"[{_markdown_escape(attachment.filename)}]({url})")
         return self.client.send_channel_message(
-            channel=room.external_channel, topic=thread.topic, content="\n".join(lines)
+            channel=channel, topic=thread.topic, content="\n".join(lines)
         )
 
     def messages(self, thread: Thread, *, limit: int) -> list[ShownMessage]:
-        room = thread.room
-        if not room.external_channel:
+        channel = self.channel_of(thread)
+        if not channel:
             return []
-        raw = self.client.topic_messages(
-            channel=room.external_channel, topic=thread.topic, limit=limit
-        )
+        raw = self.client.topic_messages(channel=channel, topic=thread.topic, limit=limit)
         ids = [int(m["id"]) for m in raw]
         local = {
             m.external_id: m

@@ -33,6 +33,7 @@ def mandate_source() -> MandateSource:
             api_key=settings.LUVAT_EAUTH_API_KEY,
             oauth_password=settings.LUVAT_EAUTH_OAUTH_PASSWORD,
             accepted_roles=frozenset(settings.LUVAT_EAUTH_ROLES),
+            mandate_issue=settings.LUVAT_EAUTH_MANDATE_ISSUE,
             timeout=settings.LUVAT_HTTP_TIMEOUT_SECONDS,
         )
     from luvat.identity.mandates.local import LocalMandates

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.utils.translation import gettext_lazy as _
+
 
 class MandateError(Exception):
     """Asking for mandates failed; the message is safe to log (no identity codes)."""
@@ -24,7 +26,35 @@ class MandateUnavailable(MandateError):
 class CompanyMandate:
     business_id: str
     name: str
-    roles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # register role codes and mandate issue codes that apply
+    # What lets the person act: a register role code (TJ …) or the service layer's mandate
+    # issue code (``LUVAT_EAUTH_MANDATE_ISSUE``).
+    basis: str = ""
+
+    @property
+    def basis_label(self) -> str:
+        """What the person acts under, in words (for the person; codes stay in the logs)."""
+        from django.conf import settings
+
+        code = self.basis or (self.roles[0] if self.roles else "")
+        if code and code == settings.LUVAT_EAUTH_MANDATE_ISSUE:
+            return str(_("the mandate “%(issue)s”") % {"issue": MANDATE_ISSUE_NAME})
+        label = ROLE_LABELS.get(code)
+        return f"{label} ({code})" if label else code
+
+
+# The name of the service layer's own mandate issue in Suomi.fi e-Authorizations.
+MANDATE_ISSUE_NAME = _("Dealing with permit and supervision matters")
+
+# Company-register roles that e-Authorizations reports (YPA organizationRoles).
+ROLE_LABELS = {
+    "TJ": _("managing director"),
+    "TIL": _("auditor"),
+    "ELI": _("sole trader"),
+    "S": _("partner"),
+    "IS": _("liable partner"),
+    "NIMKO": _("sole signatory"),
+}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ class LocalMandates:
     def companies(self, *, person_id: int, state: dict[str, Any]) -> list[CompanyMandate]:
         mandates = LocalMandate.objects.filter(person_id=person_id, revoked_at__isnull=True)
         return [
-            CompanyMandate(business_id=m.business_id, name=m.company_name, roles=(m.role,))
+            CompanyMandate(
+                business_id=m.business_id, name=m.company_name, roles=(m.role,), basis=m.role
+            )
             for m in mandates.order_by("business_id")
         ]
 

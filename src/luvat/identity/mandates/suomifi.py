@@ -5,8 +5,14 @@
    and the person picks the organisations; it comes back with ``?code=…``
 3. ``POST /oauth/token?code=…&grant_type=authorization_code&redirect_uri=…`` with HTTP Basic
    ``clientId:OAuthPassword`` → ``{access_token, …}``
-4. ``GET /service/ypa/api/organizationRoles/{sessionId}?requestId=…`` with the bearer token and
-   the checksum header → ``[{name, identifier, roles, complete}]``
+4. ``GET /service/ypa/api/organizationRoles/{sessionId}?requestId=…[&issues=…]`` with the bearer
+   token and the checksum header → ``[{name, identifier, roles, complete}]``
+
+The service layer's own mandate issue ("Lupa- ja valvontakokonaisuuksissa asiointi",
+``LUVAT_EAUTH_MANDATE_ISSUE``) is asked with ``issues=`` (the parameter e-Authorizations takes
+for mandate issues), and an organisation for which the person holds that mandate lists the
+issue code among its ``roles``. Where it is granted is not published: the code and this
+reading are configuration, not knowledge (national-services.md §3).
 
 The identity code is sent only in step 1 and never logged.
 """
@@ -44,13 +50,15 @@ class EAuthorizationsClient:
         api_key: str,
         oauth_password: str,
         accepted_roles: frozenset[str],
+        mandate_issue: str = "",
         timeout: float = 10.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self.api_key = api_key
         self.oauth_password = oauth_password
-        self.accepted_roles = accepted_roles
+        self.mandate_issue = mandate_issue
+        self.accepted_roles = accepted_roles | ({mandate_issue} if mandate_issue else set())
         self.timeout = timeout
 
     # -- protocol steps ---------------------------------------------------------------------
@@ -104,9 +112,12 @@ class EAuthorizationsClient:
     def companies(self, *, person_id: int, state: dict[str, Any]) -> list[CompanyMandate]:
         if not state.get("session_id") or not state.get("access_token"):
             raise MandateError("no e-Authorizations session: the person must choose again")
+        query: dict[str, str] = {"requestId": uuid.uuid4().hex}
+        if self.mandate_issue:
+            query["issues"] = self.mandate_issue
         path = (
             f"/service/ypa/api/organizationRoles/{quote(state['session_id'], safe='')}"
-            f"?{urlencode({'requestId': uuid.uuid4().hex})}"
+            f"?{urlencode(query)}"
         )
         body = self._get(path, step="organizationRoles", bearer=state["access_token"])
         if not isinstance(body, list):
@@ -131,15 +142,21 @@ class EAuthorizationsClient:
             if not isinstance(item, dict) or item.get("complete") is not True:
                 continue
             roles = tuple(str(role) for role in item.get("roles") or [])
-            if not self.accepted_roles.intersection(roles):
+            accepted = [role for role in roles if role in self.accepted_roles]
+            if not accepted:
                 continue
             try:
                 business_id = normalise_business_id(str(item.get("identifier", "")))
             except InvalidBusinessId:
                 log.warning("eauth.invalid_business_id_in_answer")
                 continue
+            # A register role is the stronger basis; the mandate only when there is no role.
+            registered = [role for role in accepted if role != self.mandate_issue]
             result[business_id] = CompanyMandate(
-                business_id=business_id, name=str(item.get("name") or ""), roles=roles
+                business_id=business_id,
+                name=str(item.get("name") or ""),
+                roles=roles,
+                basis=(registered or accepted)[0],
             )
         return sorted(result.values(), key=lambda mandate: mandate.business_id)
 

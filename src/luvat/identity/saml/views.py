@@ -36,6 +36,7 @@ from saml2.xmldsig import SIG_RSA_SHA256
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
 from luvat.identity import sessions
+from luvat.identity.door import door_exempt
 from luvat.identity.identities import IdentityRejected, from_suomifi, from_virtu
 from luvat.identity.models import SamlRequest
 from luvat.identity.saml.config import SamlNotConfigured, idp_entity_id, saml_client, sp_config
@@ -127,6 +128,7 @@ def _refuse(request: HttpRequest, idp: str, reason: str) -> HttpResponse:
     return render(request, "identity/login_failed.html", status=403)
 
 
+@door_exempt
 @csrf_exempt
 @require_POST
 def acs(request: HttpRequest, idp: str) -> HttpResponse:

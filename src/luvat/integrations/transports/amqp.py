@@ -1,8 +1,9 @@
 """AMQP transport (RabbitMQ) with publisher confirms.
 
-Topology: a durable direct exchange (``luvat.applications`` by default) and one
-durable queue per authority (``luvat.<authority code>``) bound with the authority
-code as routing key. Messages are persistent, carry ``message_id`` (stable across
+Topology (names and queue type in :mod:`.topology`): a durable direct exchange
+(``<prefix>.applications`` by default) and one durable queue per authority
+(``<prefix>.<authority code>``, quorum by default) bound with the authority code as
+routing key, declared once per process. Messages are persistent, carry ``message_id`` (stable across
 redeliveries) and ``correlation_id`` (the application), are published ``mandatory``
 and count as delivered only when the broker confirms them: an unroutable or nacked
 message, or a dropped connection, is retried.
@@ -19,6 +20,7 @@ pika connections are not thread-safe: one transport object per thread.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -31,13 +33,15 @@ from pika.exceptions import AMQPError
 from luvat.integrations.policy import DeliveryResult, Outcome
 from luvat.integrations.signing import SIGNATURE_HEADER, sign
 from luvat.integrations.transports.base import EndpointConfig, Envelope
+from luvat.integrations.transports.topology import Topology, declare_queue, topology
 
 log = structlog.get_logger(__name__)
 
-STATUS_EXCHANGE = "luvat.status"
-STATUS_QUEUE = "luvat.status-events"
-DEAD_EXCHANGE = "luvat.dead"
-DEAD_STATUS_QUEUE = "luvat.status-events.dead"
+# The names under the default prefix; the running service asks ``topology()``.
+STATUS_EXCHANGE = Topology().status_exchange
+STATUS_QUEUE = Topology().status_queue
+DEAD_EXCHANGE = Topology().dead_exchange
+DEAD_STATUS_QUEUE = Topology().dead_status_queue
 
 UNROUTABLE = "the broker could not route the message to a queue"
 NACKED = "the broker refused the message (nack)"
@@ -56,29 +60,84 @@ def connection_parameters(url: str, *, timeout: float = 10.0) -> pika.URLParamet
     return params
 
 
-def declare_status_topology(channel: Any) -> None:
-    """The exchange and durable queue that carry status events back, with a dead-letter queue."""
-    channel.exchange_declare(exchange=DEAD_EXCHANGE, exchange_type="direct", durable=True)
-    channel.queue_declare(queue=DEAD_STATUS_QUEUE, durable=True)
-    channel.queue_bind(queue=DEAD_STATUS_QUEUE, exchange=DEAD_EXCHANGE, routing_key=STATUS_QUEUE)
-    channel.exchange_declare(exchange=STATUS_EXCHANGE, exchange_type="direct", durable=True)
-    channel.queue_declare(
-        queue=STATUS_QUEUE,
-        durable=True,
+def declare_status_topology(connection: Any, channel: Any, names: Topology | None = None) -> Any:
+    """The exchange and durable queue that carry status events back, with a dead-letter
+    queue; returns the channel to go on with (see :func:`declare_queue`)."""
+    names = names or topology()
+    channel.exchange_declare(exchange=names.dead_exchange, exchange_type="direct", durable=True)
+    channel = declare_queue(
+        connection, channel, names.dead_status_queue, queue_type=names.queue_type
+    )
+    channel.queue_bind(
+        queue=names.dead_status_queue,
+        exchange=names.dead_exchange,
+        routing_key=names.status_queue,
+    )
+    channel.exchange_declare(exchange=names.status_exchange, exchange_type="direct", durable=True)
+    channel = declare_queue(
+        connection,
+        channel,
+        names.status_queue,
+        queue_type=names.queue_type,
         arguments={
-            "x-dead-letter-exchange": DEAD_EXCHANGE,
-            "x-dead-letter-routing-key": STATUS_QUEUE,
+            "x-dead-letter-exchange": names.dead_exchange,
+            "x-dead-letter-routing-key": names.status_queue,
         },
     )
-    channel.queue_bind(queue=STATUS_QUEUE, exchange=STATUS_EXCHANGE, routing_key="status")
+    channel.queue_bind(
+        queue=names.status_queue, exchange=names.status_exchange, routing_key="status"
+    )
+    return channel
 
 
 def declare_authority_topology(
-    channel: Any, *, exchange: str, queue: str, routing_key: str
-) -> None:
+    connection: Any,
+    channel: Any,
+    *,
+    exchange: str,
+    queue: str,
+    routing_key: str,
+    queue_type: str | None = None,
+) -> Any:
+    """An authority's exchange, durable queue and binding; returns the channel to go on with."""
     channel.exchange_declare(exchange=exchange, exchange_type="direct", durable=True)
-    channel.queue_declare(queue=queue, durable=True)
+    channel = declare_queue(
+        connection, channel, queue, queue_type=queue_type or topology().queue_type
+    )
     channel.queue_bind(queue=queue, exchange=exchange, routing_key=routing_key)
+    return channel
+
+
+_declared_lock = threading.Lock()
+_declared: set[tuple[str, str, str, str]] = set()
+
+
+def ensure_authority_topology(
+    url: str, *, exchange: str, queue: str, routing_key: str, timeout: float
+) -> None:
+    """Declare an authority's topology once per process and broker, on a short connection of
+    its own (a queue of the other type makes the broker close the channel; a blocking channel
+    recovers from that simply). Forgotten again when a message comes back unroutable."""
+    key = (url, exchange, queue, routing_key)
+    with _declared_lock:
+        if key in _declared:
+            return
+    connection = pika.BlockingConnection(connection_parameters(url, timeout=timeout))
+    try:
+        channel = connection.channel()
+        declare_authority_topology(
+            connection, channel, exchange=exchange, queue=queue, routing_key=routing_key
+        )
+    finally:
+        if connection.is_open:
+            connection.close()
+    with _declared_lock:
+        _declared.add(key)
+
+
+def forget_authority_topology(url: str, exchange: str, queue: str, routing_key: str) -> None:
+    with _declared_lock:
+        _declared.discard((url, exchange, queue, routing_key))
 
 
 def message_properties(endpoint: EndpointConfig, envelope: Envelope) -> pika.BasicProperties:
@@ -157,7 +216,6 @@ class _Publisher:
         self.url = url
         self.failure = ""
         self.used_at = time.monotonic()
-        self.declared: set[tuple[str, str, str]] = set()
         self._channel: Any = None
         self._confirming = False
         self._tag = 0
@@ -193,31 +251,6 @@ class _Publisher:
             return False
         self._run(lambda: False, 0.0)  # one non-blocking turn: a close frame, heartbeats
         return not self.failure and bool(self._connection.is_open and self._channel.is_open)
-
-    def declare(self, *, exchange: str, queue: str, routing_key: str, timeout: float) -> None:
-        """The authority's exchange, queue and binding, waiting for the broker's ``bind-ok``."""
-        topology = (exchange, queue, routing_key)
-        if self.failure or topology in self.declared:
-            return
-        bound: list[bool] = []
-
-        def on_bound(_frame: Any) -> None:
-            bound.append(True)
-            self._progress()
-
-        channel = self._channel
-        channel.exchange_declare(
-            exchange=exchange, exchange_type="direct", durable=True, callback=_ignore
-        )
-        channel.queue_declare(queue=queue, durable=True, callback=_ignore)
-        channel.queue_bind(
-            queue=queue, exchange=exchange, routing_key=routing_key, callback=on_bound
-        )
-        if self._run(lambda: bool(bound) or bool(self.failure), timeout):
-            if bound:
-                self.declared.add(topology)
-        else:
-            self._fail(f"AMQP failure: the topology was not declared within {timeout:g} s")
 
     def publish(
         self, endpoint: EndpointConfig, envelopes: Sequence[Envelope], started: float
@@ -322,10 +355,6 @@ class _Publisher:
         self._progress()
 
 
-def _ignore(_frame: Any) -> None:
-    """A completion callback makes pika wait for the broker's ``-ok`` before the next RPC."""
-
-
 class AmqpTransport:
     """One confirming publisher, opened lazily and reopened on the next call after a failure."""
 
@@ -350,18 +379,27 @@ class AmqpTransport:
         if not endpoint.amqp_url:
             return _Batch(len(envelopes), started).finish("LUVAT_AMQP_URL is not set")
         try:
-            publisher = self._publisher_for(endpoint)
-            publisher.declare(
+            ensure_authority_topology(
+                endpoint.amqp_url,
                 exchange=endpoint.amqp_exchange,
                 queue=endpoint.queue_name,
                 routing_key=endpoint.authority_code,
-                timeout=endpoint.read_timeout_seconds,
+                timeout=endpoint.connect_timeout_seconds,
             )
+            publisher = self._publisher_for(endpoint)
             results = publisher.publish(endpoint, envelopes, started)
         except (AMQPError, OSError) as exc:
             self.close()
             return _Batch(len(envelopes), started).finish(
                 f"AMQP failure: {type(exc).__name__} {exc}"
+            )
+        if any(result.reason == UNROUTABLE for result in results):
+            # The queue or its binding may be gone: declare it again on the next call.
+            forget_authority_topology(
+                endpoint.amqp_url,
+                endpoint.amqp_exchange,
+                endpoint.queue_name,
+                endpoint.authority_code,
             )
         if publisher.failure:
             unconfirmed = sum(1 for r in results if r.outcome is not Outcome.ACCEPTED)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from luvat.integrations.policy import DeliveryResult
+from luvat.integrations.transports.topology import topology
 
 MESSAGE_ID_HEADER = "X-Luvat-Message-Id"
 MESSAGE_KIND_HEADER = "X-Luvat-Message-Kind"
@@ -28,7 +29,7 @@ class EndpointConfig:
     verify_tls: bool = True
     ca_bundle: str = ""
     amqp_url: str = field(default="", repr=False)
-    amqp_exchange: str = "luvat.applications"
+    amqp_exchange: str = ""
     amqp_queue: str = ""
 
     @property
@@ -38,9 +39,13 @@ class EndpointConfig:
             return f"{self.url.rstrip('/')}/r1/{self.xroad_service.strip('/')}"
         return self.url
 
+    def __post_init__(self) -> None:
+        if not self.amqp_exchange:  # the topology's exchange, as the endpoint leaves it empty
+            object.__setattr__(self, "amqp_exchange", topology().applications_exchange)
+
     @property
     def queue_name(self) -> str:
-        return self.amqp_queue or f"luvat.{self.authority_code}"
+        return self.amqp_queue or topology().authority_queue(self.authority_code)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
 from luvat.onboarding.errors import OnboardingError
 from luvat.onboarding.models import ChecklistItem, ItemState, Joining, ServiceJoining
-from luvat.projects import filetypes
+from luvat.uploads import filetypes
+from luvat.uploads.inspect import UploadRejected, check_name, inspect_upload
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 EVIDENCE_KINDS = ("pdf", "png", "jpeg", "docx", "xlsx", "pptx", "odt", "ods", "txt")
@@ -51,6 +52,10 @@ def checklist_item_add(
 
 
 def _check_evidence(upload: UploadedFile) -> str:
+    try:
+        check_name(upload)
+    except UploadRejected as rejected:
+        raise OnboardingError("evidence_file", rejected.message) from None
     size = upload.size or 0
     if size == 0:
         raise OnboardingError("evidence_file", _("The file is empty."))
@@ -60,7 +65,10 @@ def _check_evidence(upload: UploadedFile) -> str:
             _("The file is %(size)s; evidence may be at most %(limit)s.")
             % {"size": filesizeformat(size), "limit": filesizeformat(EVIDENCE_MAX_BYTES)},
         )
-    kind = filetypes.sniff(upload)
+    try:
+        kind = inspect_upload(upload, max_bytes=EVIDENCE_MAX_BYTES)
+    except UploadRejected as rejected:
+        raise OnboardingError("evidence_file", rejected.message) from None
     if kind not in EVIDENCE_KINDS:
         raise OnboardingError(
             "evidence_file",

@@ -11,6 +11,7 @@ from stdnum.fi import ytunnus
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
+from luvat.catalogue.joining import meaning
 from luvat.catalogue.models import Authority, JoiningMode, Service
 from luvat.onboarding import gate
 from luvat.onboarding.errors import GoLiveRefused, OnboardingError
@@ -132,7 +133,7 @@ def service_joining_add(
         )
     if ServiceJoining.objects.filter(joining=joining, service=service).exists():
         raise OnboardingError("service", _("This service is already in the joining."))
-    if mode == JoiningMode.REDIRECT and not service.redirect_url:
+    if not meaning(mode).submitted_here and not service.redirect_url:
         raise OnboardingError(
             "mode", _("A redirect needs the address of the authority's e-service in the catalogue.")
         )
@@ -245,11 +246,11 @@ def service_joining_schedule_mode(
     changes = list(locked.mode_changes.order_by("effective_at", "id"))
     if mode_at(changes, effective_at, locked.service.joining_mode) == mode:
         raise OnboardingError("mode", _("The service already goes by this mode then."))
-    if mode == JoiningMode.REDIRECT and not locked.service.redirect_url:
+    if not meaning(mode).submitted_here and not locked.service.redirect_url:
         raise OnboardingError(
             "mode", _("A redirect needs the address of the authority's e-service in the catalogue.")
         )
-    if mode == JoiningMode.API and locked.phase in (Phase.PILOT, Phase.PRODUCTION):
+    if meaning(mode).tells_authority_system and locked.phase in (Phase.PILOT, Phase.PRODUCTION):
         missing = gate.technical_missing(locked, mode)
         if missing:
             raise GoLiveRefused(missing, gate.explain(missing))

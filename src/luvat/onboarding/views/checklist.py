@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from luvat.identity.policy import require_actor
+from luvat.identity.door import require_actor
 from luvat.onboarding import services
 from luvat.onboarding.access import can_manage_joining
 from luvat.onboarding.errors import OnboardingError

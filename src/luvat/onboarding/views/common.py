@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from luvat.audit.actors import Actor
-from luvat.identity.policy import actor_from_request, authorise
+from luvat.identity.door import actor_from_request
+from luvat.identity.policy import authorise
 from luvat.onboarding.access import can_manage_joining, can_read_joining
 from luvat.onboarding.errors import OnboardingError
 from luvat.onboarding.forms import OnboardingForm

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Authority, Service
-from luvat.identity.policy import authorise, is_administrator, require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import acting_authority, authorise, is_administrator
 from luvat.onboarding import services
 from luvat.onboarding.access import can_manage_joining
 from luvat.onboarding.errors import GoLiveRefused, OnboardingError
@@ -46,7 +47,9 @@ def index(request: HttpRequest) -> HttpResponse:
     who = actor(request)
     if is_administrator(who):
         return redirect("onboarding:board")
-    return redirect("onboarding:joining", who.on_behalf_of)
+    authority_code = acting_authority(who)
+    authorise(who, bool(authority_code), object_type="onboarding", purpose=request.path)
+    return redirect("onboarding:joining", authority_code)
 
 
 def _board(request: HttpRequest, form: JoiningCreateForm | None = None) -> HttpResponse:

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from luvat.identity.policy import is_administrator, require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import is_administrator
 from luvat.onboarding import services
 from luvat.onboarding.access import can_manage_joining
 from luvat.onboarding.charts import bar_chart

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luvat.audit.actors import ActorKind
-from luvat.identity.policy import authorise, is_administrator, require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import acting_company, authorise, is_administrator
 from luvat.onboarding import services
 from luvat.onboarding.access import can_give_pilot_feedback, can_manage_joining
 from luvat.onboarding.errors import OnboardingError
@@ -177,7 +178,7 @@ def feedback(request: HttpRequest, code: str, service_code: str) -> HttpResponse
         object_type="onboarding.pilot_feedback",
         object_id=f"{code}/{service_code}",
         purpose="pilot feedback",
-        subject_business_id=who.on_behalf_of if who.kind == ActorKind.CUSTOMER else "",
+        subject_business_id=acting_company(who),
     )
     form = FeedbackForm(request.POST or None)
     status = 200
@@ -188,7 +189,7 @@ def feedback(request: HttpRequest, code: str, service_code: str) -> HttpResponse
                 services.pilot_feedback_give(
                     service_joining=service_joining,
                     respondent=RespondentKind.CUSTOMER if customer else RespondentKind.OFFICIAL,
-                    business_id=who.on_behalf_of if customer else "",
+                    business_id=acting_company(who),
                     actor=who,
                     **form.cleaned_data,
                 )

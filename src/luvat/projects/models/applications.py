@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -43,6 +44,16 @@ class Application(models.Model):
         _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
     )
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # The authority's own status (its vocabulary, catalogue.AuthorityStatus) that its system
+    # last told within the public status; cleared by a change of status that names none.
+    authority_status = models.ForeignKey(
+        "catalogue.AuthorityStatus",
+        verbose_name=_("authority's own status"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
     form_data = models.JSONField(
         _("form data"), default=dict, blank=True, encoder=DjangoJSONEncoder
@@ -56,12 +67,26 @@ class Application(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     redirected_at = models.DateTimeField(_("sent to the authority's e-service at"), null=True)
+    # The customer's word that they applied in the authority's own e-service, with the
+    # reference it gave them, so that the official finds the case.
+    elsewhere_reference = models.CharField(
+        _("reference in the authority's e-service"), max_length=100, blank=True
+    )
+    applied_elsewhere_at = models.DateTimeField(
+        _("applied in the authority's e-service at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # The way the application goes, fixed when it is started: the authority's joining mode for
     # the service in force then (onboarding may change it for later applications). Empty: the
     # catalogue's mode of the service.
     joining_mode = models.CharField(
         _("joining mode"), max_length=20, choices=JoiningMode.choices, blank=True
+    )
+    # The inforequest this application was made from, frozen when it was made: the question,
+    # the authority's answer and when (see projects.services.applications.PriorExchange).
+    # Shown with the application and sent with its snapshot; empty for most applications.
+    prior_exchange = models.JSONField(
+        _("inforequest exchange"), default=dict, blank=True, encoder=DjangoJSONEncoder
     )
 
     class Meta:
@@ -82,6 +107,15 @@ class Application(models.Model):
         return self.reference
 
     @property
+    def exchange(self) -> dict[str, Any]:
+        """:attr:`prior_exchange` with its times as datetimes, for the pages."""
+        exchange: dict[str, Any] = dict(self.prior_exchange or {})
+        for key in ("asked_at", "answered_at"):
+            if exchange.get(key):
+                exchange[key] = datetime.fromisoformat(exchange[key])
+        return exchange
+
+    @property
     def route(self) -> str:
         """The joining mode this application goes by (see ``joining_mode``)."""
         return self.joining_mode or self.service.joining_mode
@@ -92,6 +126,22 @@ def goes_by(mode: str, prefix: str = "") -> Q:
     them through a relation (e.g. ``"application__"``)."""
     return Q(**{f"{prefix}joining_mode": mode}) | Q(
         **{f"{prefix}joining_mode": "", f"{prefix}service__joining_mode": mode}
+    )
+
+
+def authority_has(prefix: str = "") -> Q:
+    """Applications their authority has (the one definition of "the authorities of a
+    project"): addressed to an authority, not cancelled, and past the draft, except where the
+    joining mode lets the authority see drafts (the customer fills them in its own e-service)."""
+    from luvat.catalogue.joining import modes_where
+
+    sees_drafts = Q()
+    for mode in sorted(modes_where(authority_sees_drafts=True)):
+        sees_drafts |= goes_by(mode, prefix)
+    return (
+        Q(**{f"{prefix}authority__isnull": False})
+        & ~Q(**{f"{prefix}status": "cancelled"})
+        & (~Q(**{f"{prefix}status": "draft"}) | sees_drafts)
     )
 
 
@@ -124,6 +174,14 @@ class StatusEvent(AppendOnlyModel):
     actor_label = models.CharField(_("actor name"), max_length=200, blank=True)
     on_behalf_of = models.CharField(_("on behalf of"), max_length=64, blank=True)
     note = models.TextField(_("note"), blank=True)
+    authority_status = models.ForeignKey(
+        "catalogue.AuthorityStatus",
+        verbose_name=_("authority's own status"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("status event")
@@ -190,6 +248,12 @@ class Submission(models.Model):
     sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
     submitted_by = models.CharField(_("submitted by"), max_length=128, blank=True)
     submitted_by_label = models.CharField(_("submitted by (name)"), max_length=200, blank=True)
+    # A change of shared data is acknowledged by its authority once (backoffice.acts).
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by_ref = models.CharField(_("acknowledged by"), max_length=128, blank=True)
+    acknowledged_by_label = models.CharField(
+        _("acknowledged by (name)"), max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("submission")
@@ -201,6 +265,15 @@ class Submission(models.Model):
                 fields=["application"],
                 condition=Q(kind="application"),
                 name="one_application_submission",
+            )
+        ]
+        indexes = [
+            # The inbox's "changes to acknowledge": only the changes still waiting, so asking
+            # whether any wait reads this small index, not every submission.
+            models.Index(
+                fields=["application", "arrived_at"],
+                condition=Q(kind="shared_data_change", acknowledged_at__isnull=True),
+                name="submission_change_waiting",
             )
         ]
 

@@ -2,11 +2,13 @@
 
 from luvat.projects.services.applications import (
     application_add,
+    application_applied_elsewhere,
     application_drop,
     application_redirect_record,
     application_save_form,
     application_status_change,
     application_submit,
+    application_submit_once,
 )
 from luvat.projects.services.attachments import attachment_add, attachment_remove
 from luvat.projects.services.from_assessment import project_create_from_assessment
@@ -18,11 +20,13 @@ from luvat.projects.services.projects import (
 
 __all__ = [
     "application_add",
+    "application_applied_elsewhere",
     "application_drop",
     "application_redirect_record",
     "application_save_form",
     "application_status_change",
     "application_submit",
+    "application_submit_once",
     "attachment_add",
     "attachment_remove",
     "project_create",

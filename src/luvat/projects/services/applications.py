@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luvat.audit.actors import Actor, ActorKind
 from luvat.audit.services import Audited, audit_record, audit_record_many
-from luvat.catalogue.models import JoiningMode, Service
+from luvat.catalogue.joining import meaning, offering_for
+from luvat.catalogue.models import AuthorityStatus, Service
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode, NotOffered
-from luvat.projects.hooks import joining_terms, statuses_changed
+from luvat.projects.hooks import ProjectFact, facts_happened, statuses_changed
 from luvat.projects.models import (
     Application,
     EventSource,
@@ -77,6 +79,8 @@ class StatusChange:
     status: Status
     note: str = ""
     outcome: str = ""
+    # The authority's own status its system named with the change (None clears it).
+    authority_status: AuthorityStatus | None = None
 
 
 def record_status(
@@ -118,12 +122,14 @@ def record_statuses(changes: Sequence[StatusChange], *, actor: Actor) -> list[St
                 actor_label=actor.label,
                 on_behalf_of=actor.on_behalf_of,
                 note=change.note,
+                authority_status=change.authority_status,
             )
         )
         fields = touched.setdefault(application.pk, (application, set()))[1]
         application.status = status
         application.status_changed_at = now
-        fields |= {"status", "status_changed_at"}
+        application.authority_status = change.authority_status
+        fields |= {"status", "status_changed_at", "authority_status_id"}
         if status == Status.SUBMITTED:
             application.submitted_at = now
             fields.add("submitted_at")
@@ -148,10 +154,26 @@ def record_statuses(changes: Sequence[StatusChange], *, actor: Actor) -> list[St
         Application.objects.filter(pk__in=pks).update(**dict(values))
     project_ids = {application.project_id for application, _fields in touched.values()}
     Project.objects.filter(pk__in=project_ids).update(updated_at=now)
+    _baseline_submitted_elsewhere(
+        [
+            application
+            for application, fields in touched.values()
+            if "submitted_at" in fields and not meaning(application.route).submitted_here
+        ]
+    )
     statuses_changed(
         [(change.application, event) for change, event in zip(changes, events, strict=True)]
     )
     return events
+
+
+def _baseline_submitted_elsewhere(applications: Sequence[Application]) -> None:
+    """An application filled in the authority's own e-service reached it with the shared data
+    as they were then: later changes of shared data are measured from there (a query and an
+    update per such application; there is rarely more than one in a call)."""
+    for application in applications:
+        application.shared_data_sent = shared_data_current(application.project)
+        application.save(update_fields=["shared_data_sent"])
 
 
 @transaction.atomic
@@ -167,7 +189,11 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
         return live
     number = project.applications.count() + 1
     authority = authority_for(service=service, project=project)
-    terms = joining_terms(authority.code if authority else "", service.code, project.business_id)
+    terms = offering_for(
+        authority_code=authority.code if authority else "",
+        service_code=service.code,
+        business_id=project.business_id,
+    )
     if not terms.offered:
         raise NotOffered(
             _(
@@ -193,6 +219,56 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
     )
     audit_record(
         actor=actor, action="application.add", target=application, details={"service": service.code}
+    )
+    return application
+
+
+@dataclass(frozen=True)
+class PriorExchange:
+    """What an application made from an inforequest carries: the question asked, the
+    authority's answer, who and when (stored as JSON on the application)."""
+
+    reference: str
+    subject: str
+    question: str
+    asked_at: datetime
+    authority_code: str
+    authority_name: str
+    answer: str
+    answered_at: datetime
+    answered_by: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "reference": self.reference,
+            "subject": self.subject,
+            "question": self.question,
+            "asked_at": self.asked_at.isoformat(),
+            "authority_code": self.authority_code,
+            "authority_name": self.authority_name,
+            "answer": self.answer,
+            "answered_at": self.answered_at.isoformat(),
+            "answered_by": self.answered_by,
+        }
+
+
+@transaction.atomic
+def application_add_with_exchange(
+    *, project: Project, service: Service, exchange: PriorExchange, actor: Actor
+) -> Application:
+    """Add (or take the live draft of) ``service`` carrying an inforequest's ``exchange``; an
+    application already past the draft cannot take it (:class:`InvalidTransition`)."""
+    application = lock_application(application_add(project=project, service=service, actor=actor))
+    if application.status != Status.DRAFT:
+        raise InvalidTransition(application.status, Status.DRAFT)
+    application.prior_exchange = exchange.as_json()
+    application.version += 1
+    application.save(update_fields=["prior_exchange", "version"])
+    audit_record(
+        actor=actor,
+        action="application.prior_exchange",
+        target=application,
+        details={"inforequest": exchange.reference, "authority": exchange.authority_code},
     )
     return application
 
@@ -260,7 +336,6 @@ def submission_problems(application: Application, form: Mapping[str, Any]) -> di
     return errors
 
 
-@transaction.atomic
 def application_submit(
     *, application: Application, actor: Actor, expected_version: int | None = None
 ) -> Submission:
@@ -268,11 +343,37 @@ def application_submit(
 
     Submitting again (a second tab, a retry) returns the first receipt and changes nothing.
     """
+    return application_submit_once(
+        application=application, actor=actor, expected_version=expected_version
+    ).submission
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    submission: Submission
+    first: bool  # False: an earlier submit (maybe one running at the same moment) made it
+
+
+@transaction.atomic
+def application_submit_once(
+    *, application: Application, actor: Actor, expected_version: int | None = None
+) -> SubmitOutcome:
+    """As :func:`application_submit`, also telling whether this call made the submission;
+    decided under the application's lock, so of parallel submits exactly one is first."""
     application = lock_application(application)
     existing = application.submissions.filter(kind=SubmissionKind.APPLICATION).first()
     if existing is not None:
-        return existing
-    if application.route == JoiningMode.REDIRECT:
+        return SubmitOutcome(existing, first=False)
+    return SubmitOutcome(
+        _submit_locked(application=application, actor=actor, expected_version=expected_version),
+        first=True,
+    )
+
+
+def _submit_locked(
+    *, application: Application, actor: Actor, expected_version: int | None
+) -> Submission:
+    if not meaning(application.route).submitted_here:
         raise NotAllowedInMode(_("This service is applied for in the authority's own e-service."))
     check_transition(application.status, Status.SUBMITTED)
     check_version(current=application.version, expected=expected_version)
@@ -334,12 +435,54 @@ def application_redirect_record(*, application: Application, actor: Actor) -> st
     carrying the application's reference so the authority can link the case back."""
     application = lock_application(application)
     service = application.service
-    if application.route != JoiningMode.REDIRECT or not service.redirect_url:
+    if meaning(application.route).submitted_here or not service.redirect_url:
         raise NotAllowedInMode(_("This service is applied for here, not in another e-service."))
     application.redirected_at = timezone.now()
     application.save(update_fields=["redirected_at"])
     audit_record(actor=actor, action="application.redirect", target=application)
+    facts_happened([ProjectFact("redirected", application.project, application=application)])
     return redirect_url_with_reference(service.redirect_url, application.reference)
+
+
+@transaction.atomic
+def application_applied_elsewhere(
+    *, application: Application, actor: Actor, reference: str
+) -> Application:
+    """The customer records that they applied in the authority's own e-service, with the
+    reference it gave; the official finds the case by it. Redirect-mode services only."""
+    application = lock_application(application)
+    if meaning(application.route).submitted_here:
+        raise NotAllowedInMode(_("This service is applied for here, not in another e-service."))
+    reference = reference.strip()
+    if not reference or len(reference) > 100:
+        raise ValidationError(
+            {"elsewhere_reference": _("Give the reference the e-service gave (at most 100).")}
+        )
+    application.elsewhere_reference = reference
+    application.applied_elsewhere_at = timezone.now()
+    application.save(update_fields=["elsewhere_reference", "applied_elsewhere_at"])
+    audit_record(
+        actor=actor,
+        action="application.applied_elsewhere",
+        target=application,
+        details={"reference": reference},
+    )
+    facts_happened([ProjectFact("applied_elsewhere", application.project, application=application)])
+    return application
+
+
+def applications_authority_status_tell(
+    *, told: Sequence[tuple[Application, AuthorityStatus]]
+) -> None:
+    """The authority's own status moved within the public status (which stays as it is): keep
+    the newest on each locked application, in one statement per distinct status."""
+    by_status: dict[int, tuple[AuthorityStatus, list[int]]] = {}
+    for application, authority_status in told:
+        application.authority_status = authority_status
+    for application, authority_status in {a.pk: (a, s) for a, s in told}.values():
+        by_status.setdefault(authority_status.pk, (authority_status, []))[1].append(application.pk)
+    for authority_status, pks in by_status.values():
+        Application.objects.filter(pk__in=pks).update(authority_status=authority_status)
 
 
 @transaction.atomic
@@ -384,6 +527,7 @@ def applications_status_change(
                 change.status,
                 note=change.note,
                 outcome=change.outcome if change.status == Status.DECISION_MADE else "",
+                authority_status=change.authority_status,
             )
             for change in changes
         ],

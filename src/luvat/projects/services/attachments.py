@@ -9,24 +9,39 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.projects import filetypes
 from luvat.projects.errors import AttachmentRejected
 from luvat.projects.models import Application, Attachment
 from luvat.projects.services.applications import lock_application
 from luvat.projects.status import Status
+from luvat.uploads import filetypes
+from luvat.uploads.inspect import UploadRejected, check_name, inspect_upload
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TYPES = ("pdf", "jpeg", "png")
 EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
 
 
+# While a supplement is asked, the customer may attach whatever file the authority asked for,
+# not only the service's own attachment types: any document or image kind we can check.
+SUPPLEMENT_CODE = "supplement"
+SUPPLEMENT_SPEC: dict[str, Any] = {
+    "code": SUPPLEMENT_CODE,
+    # One lazy name: shown in the viewer's language (attachment_name falls back to it).
+    "name_en": gettext_lazy("Another file the authority asked for"),
+    "types": ["pdf", "png", "jpeg", "gif", "tiff", "docx", "xlsx", "pptx", "odt", "ods", "txt"],
+}
+
+
 def attachment_spec(application: Application, code: str) -> dict[str, Any] | None:
     for spec in application.service.attachments or []:
         if spec.get("code") == code:
             return dict(spec)
+    if code == SUPPLEMENT_CODE and application.status == Status.SUPPLEMENT_REQUESTED:
+        return dict(SUPPLEMENT_SPEC)
     return None
 
 
@@ -44,6 +59,10 @@ def attachment_name(spec: dict[str, Any], language: str) -> str:
 def check_file(*, upload: UploadedFile, spec: dict[str, Any]) -> str:
     """The file's kind, or :class:`AttachmentRejected` with the reason in the user's language."""
     limit = int(spec.get("max_bytes") or DEFAULT_MAX_BYTES)
+    try:
+        check_name(upload)
+    except UploadRejected as rejected:
+        raise AttachmentRejected(rejected.reason, rejected.message) from None
     size = upload.size or 0
     if size == 0:
         raise AttachmentRejected("empty", _("The file is empty."))
@@ -53,11 +72,10 @@ def check_file(*, upload: UploadedFile, spec: dict[str, Any]) -> str:
             _("The file is %(size)s; this attachment may be at most %(limit)s.")
             % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
         )
-    kind = filetypes.sniff(upload)
-    if kind in filetypes.EXECUTABLES:
-        raise AttachmentRejected(
-            "executable", _("The file is a program, not a document. Programs are never accepted.")
-        )
+    try:
+        kind = inspect_upload(upload, max_bytes=limit)
+    except UploadRejected as rejected:
+        raise AttachmentRejected(rejected.reason, rejected.message) from None
     allowed = [filetypes.normalise_kind(t) for t in (spec.get("types") or DEFAULT_TYPES)]
     if kind not in allowed:
         raise AttachmentRejected(

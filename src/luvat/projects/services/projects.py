@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from datetime import date
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
+from luvat.catalogue.joining import offering_for
 from luvat.catalogue.models import (
     Authority,
     AuthorityResolution,
@@ -27,7 +28,7 @@ from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects import vocabulary
 from luvat.projects.errors import InvalidSharedData, StaleVersion
-from luvat.projects.hooks import joining_terms
+from luvat.projects.hooks import ProjectFact, facts_happened
 from luvat.projects.models import (
     Application,
     Project,
@@ -118,6 +119,25 @@ def company_from_register(business_id: str) -> Company | None:
         return None
 
 
+def _range_errors(project: Project, cleaned: Mapping[str, Any]) -> dict[str, list[str]]:
+    """An end date before its start date, with the values to be stored (one query, only when
+    a date of a range is being set)."""
+    errors: dict[str, list[str]] = {}
+    for start_code, end_code in vocabulary.DATE_RANGES:
+        if start_code not in cleaned and end_code not in cleaned:
+            continue
+        stored = dict(
+            project.shared_values.filter(field__code__in=[start_code, end_code]).values_list(
+                "field__code", "value"
+            )
+        )
+        start = cleaned[start_code] if start_code in cleaned else stored.get(start_code)
+        end = cleaned[end_code] if end_code in cleaned else stored.get(end_code)
+        if start and end and str(end) < str(start):
+            errors[end_code] = [_("The end date cannot be before the start date.")]
+    return errors
+
+
 def _set_values(
     *, project: Project, values: Mapping[str, Any], actor: Actor, provenance: str
 ) -> list[str]:
@@ -142,6 +162,13 @@ def _set_values(
             cleaned[code] = clean_value(field, raw)
         except ValueError as error:
             errors[code] = [str(error)]
+    business_id = cleaned.get(vocabulary.COMPANY_BUSINESS_ID)
+    if provenance == Provenance.CUSTOMER and business_id and business_id != project.business_id:
+        errors[vocabulary.COMPANY_BUSINESS_ID] = [
+            _("The business ID is that of the company you act for (%(business_id)s).")
+            % {"business_id": project.business_id}
+        ]
+    errors.update(_range_errors(project, cleaned))
     if errors:
         raise InvalidSharedData(errors)
     existing = {
@@ -220,8 +247,10 @@ def _reresolve_draft_authorities(project: Project) -> None:
             application.authority = authority
             # The new authority's way of joining, as for an application started now.
             service = application.service
-            terms = joining_terms(
-                authority.code if authority else "", service.code, project.business_id
+            terms = offering_for(
+                authority_code=authority.code if authority else "",
+                service_code=service.code,
+                business_id=project.business_id,
             )
             application.joining_mode = terms.mode or service.joining_mode
             application.save(update_fields=["authority", "joining_mode"])
@@ -262,13 +291,20 @@ def shared_data_current(project: Project) -> dict[str, Any]:
 
 
 def shared_data_differences(
-    *, sent: Mapping[str, Any], current: Mapping[str, Any]
+    *, sent: Mapping[str, Any], current: Mapping[str, Any], service: Service | None = None
 ) -> list[dict[str, Any]]:
-    """Changes between what an authority holds and the project's shared data now."""
-    codes = sorted(set(sent) | set(current))
+    """Changes between what an authority holds and the project's shared data now.
+
+    With ``service``, only the fields that matter to it: those its form takes from the shared
+    data, and the schedule and site every application depends on. A field another
+    application's form added to the shared data after this one was submitted is not a change
+    for this authority."""
+    codes = set(sent) | set(current)
+    if service is not None:
+        codes &= set((service.shared_data_mapping or {}).values()) | set(vocabulary.PROJECT_COLUMNS)
     return [
         {"code": code, "old": sent.get(code), "new": current.get(code)}
-        for code in codes
+        for code in sorted(codes)
         if sent.get(code) != current.get(code)
     ]
 
@@ -289,8 +325,11 @@ def shared_data_change_propagate(
     if application_ids is not None:
         applications = applications.filter(pk__in=list(application_ids))
     submissions = []
+    facts: list[ProjectFact] = []
     for application in applications.select_related("service", "authority"):
-        changes = shared_data_differences(sent=application.shared_data_sent, current=current)
+        changes = shared_data_differences(
+            sent=application.shared_data_sent, current=current, service=application.service
+        )
         if not changes:
             continue
         application.project = project
@@ -334,4 +373,31 @@ def shared_data_change_propagate(
             details={"fields": [change["code"] for change in changes], "receipt": reference},
         )
         submissions.append(submission)
+        facts.append(
+            ProjectFact(
+                "shared_data_changed",
+                project,
+                application=application,
+                fields=tuple(change["code"] for change in changes),
+            )
+        )
+    # The handling authority of each application hears of the change it now has to acknowledge.
+    if facts:
+        facts_happened(facts)
     return submissions
+
+
+def shared_data_changes_acknowledged(
+    *, changes: Sequence[tuple[Submission, datetime]], actor: Actor
+) -> None:
+    """Write the authority's acknowledgement of locked, unacknowledged changes of shared data,
+    each with when it was acknowledged (one statement). Only the back office's act calls this,
+    after it checked who may."""
+    for change, at in changes:
+        change.acknowledged_at = at
+        change.acknowledged_by_ref = actor.ref
+        change.acknowledged_by_label = actor.label
+    Submission.objects.bulk_update(
+        [change for change, _at in changes],
+        ["acknowledged_at", "acknowledged_by_ref", "acknowledged_by_label"],
+    )

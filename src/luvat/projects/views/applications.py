@@ -8,12 +8,20 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from luvat.projects import filetypes
+from luvat.catalogue.joining import meaning
+from luvat.identity.policy import person_id_of
 from luvat.projects.access import project_for
 from luvat.projects.errors import (
     AttachmentRejected,
@@ -22,15 +30,18 @@ from luvat.projects.errors import (
     NotAllowedInMode,
     StaleVersion,
 )
-from luvat.projects.models import Application, Attachment, Project
+from luvat.projects.models import Application, Attachment, Project, SubmissionKind
 from luvat.projects.pdf import receipt_pdf
 from luvat.projects.schema_forms import coerce_form_input, form_fields
 from luvat.projects.selectors import (
     application_of_project,
     application_receipts,
+    application_row,
+    form_input_kept,
     submission_of_project,
 )
 from luvat.projects.services import (
+    application_applied_elsewhere,
     application_drop,
     application_redirect_record,
     application_save_form,
@@ -40,10 +51,14 @@ from luvat.projects.services import (
     attachment_remove,
 )
 from luvat.projects.services.attachments import DEFAULT_TYPES, attachment_name
+from luvat.projects.services.kept_input import form_input_discard
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition, Status
-from luvat.projects.views.projects import customer, customer_write
+from luvat.projects.views.kept_input import keeps_typed_work
+from luvat.projects.views.projects import customer
+from luvat.uploads import filetypes
+from luvat.web.ratelimits import limited, person_key
 
 
 def _load(
@@ -74,6 +89,7 @@ def application_page(
     data: dict[str, Any] | None = None,
     errors: dict[str, list[str]] | None = None,
     stale: bool = False,
+    restored: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     service = application.service
@@ -109,29 +125,79 @@ def application_page(
         "errors": errors or {},
         "general_errors": (errors or {}).get("", []),
         "stale": stale,
+        "restored": restored,
         "receipts": application_receipts(application),
         "editable": application.status == Status.DRAFT,
-        "is_redirect": application.route == "redirect",
+        "is_redirect": not meaning(application.route).submitted_here,
+        "row": application_row(project=project, application=application),
+        "processing_time": {
+            "days": service.processing_time_days,
+            "note": service.processing_time_note,
+        },
     }
     return render(request, "projects/application_form.html", context, status=status)
 
 
-@customer_write
+@keeps_typed_work
+@customer
 def application_form(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
     purpose = "projects:application"
+    person_id = person_id_of(request.actor)  # type: ignore[attr-defined]
     if request.method != "POST":
         project, application = _load(request, project_id, application_id, purpose)
-        return application_page(request, project, application)
-    actor = request.actor  # type: ignore[attr-defined]
+        kept = form_input_kept(person_id=person_id, application=application)
+        if kept is None or application.status != Status.DRAFT:
+            return application_page(request, project, application)
+        data, _errors = coerce_form_input(application.service.form_schema or {}, _query_dict(kept))
+        return application_page(request, project, application, data=data, restored=True)
     project, application = _load(request, project_id, application_id, purpose, write=True)
+    then = request.POST.get("then", "")
     data, errors = coerce_form_input(application.service.form_schema or {}, request.POST)
-    if errors:
+    if errors and not then.startswith(FILE_ACTIONS):
         return application_page(request, project, application, data=data, errors=errors, status=422)
+    if not errors:
+        refused = _save(request, project, application, data)
+        if refused is not None:
+            return refused
+        application.refresh_from_db()
+        form_input_discard(person_id=person_id, application=application)
+    if then.startswith(FILE_ACTIONS):
+        return _file_action(request, project, application, then, data=data, errors=errors)
+    if then == "submit":
+        return _submit(request, project, application)
+    messages.success(
+        request, _("Saved. Fields marked as shared were saved to the project's shared data.")
+    )
+    return _back_to_form(project, application)
+
+
+# Buttons of the application form that attach or remove a file: the form is saved first, so
+# that nothing typed is lost, and the page comes back with the text and the files.
+FILE_ACTIONS = ("attach:", "remove:")
+
+
+def _back_to_form(project: Project, application: Application) -> HttpResponse:
+    return redirect(
+        "projects:application", project_id=project.public_id, application_id=application.public_id
+    )
+
+
+def _query_dict(fields: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, values in fields.items():
+        query.setlist(name, [str(v) for v in values])
+    return query
+
+
+def _save(
+    request: HttpRequest, project: Project, application: Application, data: dict[str, Any]
+) -> HttpResponse | None:
+    """Save the typed form; a page to show instead when the save is refused."""
     try:
-        application = application_save_form(
+        application_save_form(
             application=application,
             data=data,
-            actor=actor,
+            actor=request.actor,  # type: ignore[attr-defined]
             expected_version=_int(request.POST.get("version")),
             expected_project_version=_int(request.POST.get("project_version")),
         )
@@ -149,19 +215,49 @@ def application_form(request: HttpRequest, project_id: UUID, application_id: UUI
         messages.error(
             request, _("The application has already been submitted and can no longer be changed.")
         )
-        return redirect(
-            "projects:application",
-            project_id=project.public_id,
-            application_id=application.public_id,
+        return _back_to_form(project, application)
+    return None
+
+
+def _file_action(
+    request: HttpRequest,
+    project: Project,
+    application: Application,
+    then: str,
+    *,
+    data: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> HttpResponse:
+    """Attach (``attach:<code>``) or remove (``remove:<id>``) a file from the form's own
+    buttons. When the typed text could not be saved (``errors``), the page is shown again
+    with the text as typed rather than redirected, so it is never lost."""
+    actor = request.actor  # type: ignore[attr-defined]
+    action, _sep, target = then.partition(":")
+    try:
+        if action == "attach":
+            refused = limited(request, "upload", person_key(request))
+            if refused is not None:
+                return refused
+            upload = request.FILES.get(f"file-{target}")
+            if upload is None:
+                raise AttachmentRejected("missing", _("Choose a file to attach."))
+            attachment_add(application=application, code=target, upload=upload, actor=actor)
+            done = _("The file was attached.")
+        else:
+            attachment = _attachment(project, application, target)
+            attachment_remove(attachment=attachment, actor=actor)
+            done = _("The file was removed.")
+    except AttachmentRejected as rejected:
+        key = f"attachment:{target}" if action == "attach" else ""
+        all_errors = {**errors, key: [rejected.message]}
+        return application_page(
+            request, project, application, data=data, errors=all_errors, status=422
         )
-    if request.POST.get("then") == "submit":
-        return _submit(request, project, application)
-    messages.success(
-        request, _("Saved. Fields marked as shared were saved to the project's shared data.")
-    )
-    return redirect(
-        "projects:application", project_id=project.public_id, application_id=application.public_id
-    )
+    if errors:
+        messages.success(request, done)
+        return application_page(request, project, application, data=data, errors=errors, status=422)
+    messages.success(request, _("%(done)s What you typed was saved as a draft.") % {"done": done})
+    return _back_to_form(project, application)
 
 
 def _submit(request: HttpRequest, project: Project, application: Application) -> HttpResponse:
@@ -188,7 +284,7 @@ def _submit(request: HttpRequest, project: Project, application: Application) ->
 
 
 @require_POST
-@customer_write
+@customer
 def application_submit_view(
     request: HttpRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
@@ -197,7 +293,7 @@ def application_submit_view(
 
 
 @require_POST
-@customer_write
+@customer
 def application_drop_view(
     request: HttpRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
@@ -221,7 +317,7 @@ def application_drop_view(
 
 
 @require_POST
-@customer_write
+@customer
 def application_redirect_view(
     request: HttpRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
@@ -242,8 +338,39 @@ def application_redirect_view(
 
 
 @require_POST
-@customer_write
+@customer
+def application_applied_elsewhere_view(
+    request: HttpRequest, project_id: UUID, application_id: UUID
+) -> HttpResponse:
+    """The customer records the reference the authority's own e-service gave them."""
+    actor = request.actor  # type: ignore[attr-defined]
+    project, application = _load(
+        request, project_id, application_id, "projects:applied-elsewhere", write=True
+    )
+    try:
+        application_applied_elsewhere(
+            application=application,
+            actor=actor,
+            reference=request.POST.get("elsewhere_reference", ""),
+        )
+    except (NotAllowedInMode, ValidationError) as refused:
+        messages.error(
+            request,
+            " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused),
+        )
+    else:
+        messages.success(request, _("Saved: the authority finds your application by it."))
+    return redirect(
+        "projects:application", project_id=project.public_id, application_id=application.public_id
+    )
+
+
+@require_POST
+@customer
 def attachment_upload(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
+    refused = limited(request, "upload", person_key(request))
+    if refused is not None:
+        return refused
     actor = request.actor  # type: ignore[attr-defined]
     project, application = _load(
         request, project_id, application_id, "projects:attachment", write=True
@@ -264,7 +391,9 @@ def attachment_upload(request: HttpRequest, project_id: UUID, application_id: UU
     )
 
 
-def _attachment(project: Project, application: Application, attachment_id: UUID) -> Attachment:
+def _attachment(
+    project: Project, application: Application, attachment_id: UUID | str
+) -> Attachment:
     try:
         return application.attachments.get(public_id=attachment_id)
     except (Attachment.DoesNotExist, ValidationError):
@@ -292,7 +421,7 @@ def attachment_download(
 
 
 @require_POST
-@customer_write
+@customer
 def attachment_remove_view(
     request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
 ) -> HttpResponse:
@@ -338,5 +467,12 @@ def receipt(request: HttpRequest, project_id: UUID, submission_id: UUID) -> Http
     return render(
         request,
         "projects/receipt.html",
-        {"project": project, "submission": submission, "application": submission.application},
+        {
+            "project": project,
+            "submission": submission,
+            "application": submission.application,
+            "row": application_row(project=project, application=submission.application)
+            if submission.kind == SubmissionKind.APPLICATION
+            else None,
+        },
     )

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from luvat.assessment.models import Assessment
 from luvat.assessment.selectors import assessment_by_public_id
 from luvat.catalogue.models import VocabularyField
+from luvat.identity.policy import acting_company
 from luvat.identity.sessions import acting
 from luvat.projects.errors import InvalidServiceChoice
 from luvat.projects.from_assessment import shared_data_from_answers, suggestions, withheld
 from luvat.projects.services import project_create_from_assessment
 from luvat.projects.services.from_assessment import project_from_assessment_existing
-from luvat.projects.views.projects import customer_write
+from luvat.projects.views.projects import customer
 
 
 def _page(
@@ -32,7 +33,7 @@ def _page(
 ) -> HttpResponse:
     result = assessment.result
     items = suggestions(result)
-    business_id = request.actor.on_behalf_of  # type: ignore[attr-defined]
+    business_id = acting_company(request.actor)  # type: ignore[attr-defined]
     # Services the authority pilots with other companies: shown, but not to be kept here.
     not_offered = withheld(items, business_id)
     kept = (set(posted["keep"]) if posted else {s.code for s in items}) - not_offered
@@ -55,14 +56,14 @@ def _page(
     return render(request, "projects/from_assessment.html", context, status=status)
 
 
-@customer_write
+@customer
 def project_from_assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     assessment = assessment_by_public_id(assessment_id)
     if assessment is None:
         raise Http404("no such assessment")
     existing = project_from_assessment_existing(
-        business_id=actor.on_behalf_of, assessment=assessment
+        business_id=acting_company(actor), assessment=assessment
     )
     if existing is not None:
         messages.info(request, _("The company's project from this assessment already exists."))
@@ -76,7 +77,7 @@ def project_from_assessment(request: HttpRequest, assessment_id: UUID) -> HttpRe
     try:
         project = project_create_from_assessment(
             actor=actor,
-            business_id=actor.on_behalf_of,
+            business_id=acting_company(actor),
             assessment=assessment,
             name=name,
             description=description,

@@ -12,13 +12,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Service
-from luvat.identity.policy import require_actor
+from luvat.identity.door import require_actor
+from luvat.identity.policy import acting_company
 from luvat.identity.sessions import acting
 from luvat.projects.access import company_projects_read, project_for
+from luvat.projects.blocking import company_blocking
 from luvat.projects.errors import InvalidSharedData, NotOffered, StaleVersion
 from luvat.projects.exports import project_export
 from luvat.projects.pdf import summary_pdf
-from luvat.projects.selectors import company_projects, project_summary, vocabulary_fields
+from luvat.projects.selectors import (
+    company_projects,
+    municipality_choices,
+    project_summary,
+    vocabulary_fields,
+)
 from luvat.projects.services import (
     application_add,
     project_create,
@@ -28,7 +35,6 @@ from luvat.projects.services import (
 from luvat.projects.vocabulary import GROUP_LABELS
 
 customer = require_actor(ActorKind.CUSTOMER, company=True)
-customer_write = require_actor(ActorKind.CUSTOMER, company=True, write=True)
 
 
 @require_GET
@@ -40,19 +46,29 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/project_list.html", {"items": items, "errors": {}})
 
 
+@require_GET
+@customer
+def blocking_list(request: HttpRequest) -> HttpResponse:
+    """What is blocking the company: every item waiting for it over all its projects."""
+    actor = request.actor  # type: ignore[attr-defined]
+    business_id = company_projects_read(actor, purpose="projects:blocking")
+    items = company_blocking(business_id=business_id)
+    return render(request, "projects/blocking_list.html", {"items": items})
+
+
 @require_POST
-@customer_write
+@customer
 def project_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     name = request.POST.get("name", "").strip()
     if not name:
-        items = company_projects(business_id=actor.on_behalf_of)
+        items = company_projects(business_id=acting_company(actor))
         errors = {"name": [_("Give the project a name.")]}
         context = {"items": items, "errors": errors, "posted": request.POST}
         return render(request, "projects/project_list.html", context, status=422)
     project = project_create(
         actor=actor,
-        business_id=actor.on_behalf_of,
+        business_id=acting_company(actor),
         company_name=acting(request).get("company_name", ""),
         name=name[:200],
         description=request.POST.get("description", "").strip(),
@@ -103,13 +119,14 @@ def _shared_data_page(
         "project": project,
         "summary": summary,
         "groups": groups,
+        "municipalities": municipality_choices(),
         "errors": errors or {},
         "stale": stale,
     }
     return render(request, "projects/shared_data.html", context, status=status)
 
 
-@customer_write
+@customer
 def shared_data(request: HttpRequest, project_id: UUID) -> HttpResponse:
     if request.method != "POST":
         return _shared_data_page(request, project_id)
@@ -137,7 +154,7 @@ def shared_data(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@customer_write
+@customer
 def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     project = project_for(actor, project_id, purpose="projects:propagate", write=True)
@@ -150,7 +167,7 @@ def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return redirect("projects:detail", project_id=project.public_id)
 
 
-@customer_write
+@customer
 def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     writing = request.method == "POST"

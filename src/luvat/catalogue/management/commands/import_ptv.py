@@ -28,7 +28,9 @@ class Command(BaseCommand):
         for code in report.created:
             self.stdout.write(f"created {code}")
         for code in report.updated:
-            self.stdout.write(f"updated {code}")
+            self.stdout.write(f"updated {code}: {', '.join(report.changes.get(code, []))}")
+        for code, languages in report.kept_languages.items():
+            self.stdout.write(f"kept {code} texts in {', '.join(languages)} (not in the file)")
         for ptv_id, reason in report.skipped:
             self.stdout.write(f"skipped {ptv_id}: {reason}")
         figures = ", ".join(f"{n} {what}" for what, n in report.summary().items())

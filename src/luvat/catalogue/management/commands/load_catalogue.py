@@ -33,6 +33,13 @@ class Command(BaseCommand):
                 "the previous catalogue stays active"
             ) from exc
         for kind, counts in load.summary.items():
+            if kind == "conflicts":
+                continue
             figures = ", ".join(f"{count} {what}" for what, count in counts.items())
             self.stdout.write(f"{kind}: {figures}")
+        for conflict in load.summary.get("conflicts", []):
+            self.stdout.write(
+                f"kept {conflict['service']} {conflict['field']} {conflict['kept']!r} set "
+                f"outside the files (the files say {conflict['files']!r})"
+            )
         self.stdout.write(f"catalogue {load.checksum[:12]} loaded")

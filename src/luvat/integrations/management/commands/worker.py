@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run every due job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = Worker(poll_seconds=settings.LUVAT_WORKER_POLL_SECONDS)
+        worker = Worker(
+            poll_seconds=settings.LUVAT_WORKER_POLL_SECONDS, listen=settings.LUVAT_WORKER_LISTEN
+        )
         if options["once"]:
             worker.heartbeat(starting=True)
             ran = worker.run_due_jobs()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-from typing import IO, Protocol
+from luvat.uploads.archives import ArchiveRefused, Readable, inspect_archive
 
 # kind → (MIME type, human name)
 KINDS: dict[str, tuple[str, str]] = {
@@ -54,11 +52,6 @@ EXTENSIONS = {
 MIME_TO_KIND = {mime: kind for kind, (mime, _name) in KINDS.items() if kind not in {"unknown"}}
 
 
-class Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-    def seek(self, offset: int, /) -> object: ...
-
-
 def normalise_kind(declared: str) -> str:
     """A catalogue type ("pdf", ".pdf", "application/pdf") as one of :data:`KINDS`."""
     text = declared.strip().lower().lstrip(".")
@@ -71,25 +64,27 @@ def kind_from_name(name: str) -> str | None:
     return EXTENSIONS.get(name.rsplit(".", 1)[1].lower(), "unknown")
 
 
-def _zip_kind(stream: IO[bytes]) -> str:
-    stream.seek(0)
+def _zip_kind(stream: Readable) -> str:
+    """The kind of a ZIP-based file from its directory; :class:`ArchiveRefused` past a limit."""
     try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return MIME_TO_KIND.get(mimetype, "zip")
-            if "[Content_Types].xml" in names:
-                for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
-                    if any(n.startswith(prefix) for n in names):
-                        return kind
-            return "zip"
-    except zipfile.BadZipFile:
-        return "unknown"
+        facts = inspect_archive(stream)
+    except ArchiveRefused as refused:
+        if refused.reason == "not_an_archive":
+            return "unknown"
+        raise
+    finally:
+        stream.seek(0)
+    if facts.mimetype:
+        return MIME_TO_KIND.get(facts.mimetype, "zip")
+    if "[Content_Types].xml" in facts.names:
+        for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
+            if any(n.startswith(prefix) for n in facts.names):
+                return kind
+    return "zip"
 
 
 def sniff(stream: Readable) -> str:
-    """The kind of file ``stream`` holds, from its first bytes (and, for ZIP, its members)."""
+    """The kind of file ``stream`` holds, from its first 8 KiB (for ZIP, its directory)."""
     stream.seek(0)
     head = stream.read(8192)
     stream.seek(0)
@@ -108,9 +103,7 @@ def sniff(stream: Readable) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     if head.startswith(b"PK\x03\x04"):
-        data = stream.read()
-        stream.seek(0)
-        return _zip_kind(io.BytesIO(data))
+        return _zip_kind(stream)
     if head and b"\x00" not in head:
         try:
             head.decode("utf-8")

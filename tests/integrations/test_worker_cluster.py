@@ -54,9 +54,11 @@ def test_a_once_per_cluster_job_runs_once_per_period_with_two_workers(clean_regi
     run_workers(2, seconds=2.6)
     elapsed = time.monotonic() - started
 
-    # 2.6 s of 0.5 s periods: 6 periods begin (0, 0.5 … 2.5); a period per worker would be 12.
+    # 2.6 s of 0.5 s periods: at most 6 periods begin (0, 0.5 … 2.5); a period per worker
+    # would be 12. A loaded machine may skip periods (a late worker does not catch up), so
+    # the floor is only that the job ran again in a later period.
     periods = int(elapsed / interval) + 1
-    assert periods - 1 <= len(runs) <= periods, runs
+    assert 2 <= len(runs) <= periods, runs
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(runs)]
     assert all(gap >= interval * 0.8 for gap in gaps), gaps
     lease = JobLease.objects.get(name="test.reminders")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import socket
 import statistics
 import subprocess
 import time
@@ -51,10 +52,21 @@ def pickup_latencies(
 
     seed(0)  # clears the earlier runs' messages
     rng = random.Random(7)  # spacing of the samples
+    from django.utils import timezone
+
+    from luvat.integrations.models import WorkerHeartbeat
+
+    launched = timezone.now()
     worker = start_worker(listen=listen, poll_seconds=poll_seconds)
     latencies: list[float] = []
     try:
-        time.sleep(startup_seconds)  # the worker starts (and connects its listener)
+        # The worker writes its starting heartbeat just before it connects its listener; on a
+        # loaded machine the start takes many seconds, so wait for it, not for a fixed time.
+        if not wait_until(
+            lambda: WorkerHeartbeat.objects.filter(started_at__gte=launched).exists(), 120
+        ):
+            raise RuntimeError("the worker did not start within 120 s")
+        time.sleep(startup_seconds)  # the listener connects
         for _ in range(count):
             with transaction.atomic():
                 (public_id,) = seed(1, clear=False)
@@ -85,6 +97,14 @@ def lease_cost(rounds: int) -> float:
     return (time.perf_counter() - started) / rounds * 1e3
 
 
+def accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench jobs")
     parser.add_argument("--messages", type=int, default=30)
@@ -104,7 +124,8 @@ def main(argv: list[str]) -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        time.sleep(1 if args.smoke else 2)
+        if not wait_until(lambda: accepts(port), 60):
+            raise RuntimeError("the stand-in authority system did not start within 60 s")
         endpoint(transport="http", url=f"http://127.0.0.1:{port}/in", read_timeout_seconds=10)
         for name, listen in (("poll_only", False), ("listen_notify", True)):
             latencies = pickup_latencies(

@@ -192,6 +192,11 @@ def api_calls(ids: dict[str, object]) -> list[tuple[str, str, dict[str, object] 
         ("delete", f"{draft}", None),
         ("put", f"{draft}/form", {"data": {"event_name": "x"}}),
         ("post", f"{draft}/attachments", None),
+        (
+            "delete",
+            f"{base}/applications/{ids['application']}/attachments/{ids['attachment']}",
+            None,
+        ),
         ("post", f"{draft}/submit", {}),
         ("post", f"{draft}/redirect", None),
         ("get", f"{base}/receipts/{ids['receipt']}", None),
@@ -240,6 +245,8 @@ def test_every_projects_api_endpoint_is_in_the_matrix(world):
             method,
             path.replace(str(world["project"]), "{project_id}")
             .replace(str(world["draft"]), "{application_id}")
+            .replace(str(world["application"]), "{application_id}")
+            .replace(str(world["attachment"]), "{attachment_id}")
             .replace(str(world["receipt"]), "{receipt_id}"),
         )
         for method, path, _ in api_calls(world)

@@ -49,6 +49,7 @@ from luvat.projects.models import Project
 from luvat.projects.pdf import receipt_pdf, summary_pdf
 from luvat.projects.selectors import (
     application_of_project,
+    attachment_of_application,
     company_projects,
     project_summary,
     submission_of_project,
@@ -60,6 +61,7 @@ from luvat.projects.services import (
     application_save_form,
     application_submit_once,
     attachment_add,
+    attachment_remove,
     project_create,
     project_create_from_assessment,
     shared_data_change_propagate,
@@ -330,6 +332,24 @@ def post_attachment(
     except PROBLEMS as error:
         raise problem_from(error) from None
     return 201, attachment_document(attachment)
+
+
+@router.delete(
+    "/{project_id}/applications/{application_id}/attachments/{attachment_id}",
+    response={204: None},
+    summary="Remove a file the customer still holds; a file delivered to the authority stays",
+)
+def delete_attachment(
+    request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
+) -> tuple[int, None]:
+    project = _project(request, project_id, write=True)
+    application = application_of_project(project=project, public_id=application_id)
+    attachment = attachment_of_application(application=application, public_id=attachment_id)
+    try:
+        attachment_remove(attachment=attachment, actor=_actor(request), purpose=request.path)
+    except PROBLEMS as error:
+        raise problem_from(error) from None
+    return 204, None
 
 
 @router.post(

@@ -14,6 +14,7 @@ from luvat.projects.errors import (
     NotOffered,
     StaleVersion,
 )
+from luvat.projects.evidence import EvidenceImmutable
 from luvat.projects.exports import application_document
 from luvat.projects.models import Application, Attachment, Project, Submission
 from luvat.projects.selectors import project_summary
@@ -63,6 +64,10 @@ def problem_from(error: Exception) -> ApiProblem:
         return ApiProblem(status=409, slug="not-offered", detail=str(error))
     if isinstance(error, NotAllowedInMode):
         return ApiProblem(status=409, slug="wrong-joining-mode", detail=str(error))
+    if isinstance(error, EvidenceImmutable):
+        return ApiProblem(
+            status=409, slug="evidence-immutable", detail=error.message, reason=error.reason
+        )
     if isinstance(error, AttachmentRejected):
         return ApiProblem(
             status=422, slug="attachment-rejected", detail=error.message, reason=error.reason

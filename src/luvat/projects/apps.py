@@ -16,6 +16,10 @@ class ProjectsConfig(AppConfig):
 
         register_demo_loader("projects", load_demo_project, order=60)
 
+        from luvat.projects.evidence import connect_backstop
+
+        connect_backstop()
+
         from luvat.identity.door import register_target
         from luvat.projects.models import Application, Project, Submission
 

@@ -32,6 +32,7 @@ from luvat.projects.fees import FeeTotal, fee_total
 from luvat.projects.hooks import supplement_due_dates
 from luvat.projects.models import (
     Application,
+    Attachment,
     KeptFormInput,
     Project,
     SharedDataValue,
@@ -67,6 +68,16 @@ def application_of_project(*, project: Project, public_id: UUID | str) -> Applic
         raise Http404("no such application") from None
     application.project = project
     return application
+
+
+def attachment_of_application(*, application: Application, public_id: UUID | str) -> Attachment:
+    """One file of the application (404 for another application's or none)."""
+    try:
+        attachment = Attachment.objects.get(application=application, public_id=public_id)
+    except (Attachment.DoesNotExist, ValueError, ValidationError):
+        raise Http404("no such attachment") from None
+    attachment.application = application
+    return attachment
 
 
 @dataclass

@@ -216,6 +216,10 @@ class Attachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = models.CharField(_("uploaded by"), max_length=128, blank=True)
+    # When the file reached the authority (the application's submission or a supplement's
+    # answer): from then on it is evidence and is never removed or replaced
+    # (luvat.projects.evidence). Empty: still the customer's working copy.
+    receipted_at = models.DateTimeField(_("receipted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")

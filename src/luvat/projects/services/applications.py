@@ -21,6 +21,7 @@ from luvat.catalogue.models import AuthorityStatus, Service
 from luvat.integrations.models import OutboxKind
 from luvat.integrations.outbox import outbox_enqueue
 from luvat.projects.errors import IncompleteApplication, NotAllowedInMode, NotOffered
+from luvat.projects.evidence import attachments_receipt, hands_over
 from luvat.projects.hooks import ProjectFact, facts_happened, statuses_changed
 from luvat.projects.models import (
     Application,
@@ -108,8 +109,12 @@ def record_statuses(changes: Sequence[StatusChange], *, actor: Actor) -> list[St
     source = SOURCES.get(actor.kind, EventSource.SYSTEM)
     events: list[StatusEvent] = []
     touched: dict[int, tuple[Application, set[str]]] = {}
+    handed_over: set[int] = set()
     for change in changes:
         application, status = change.application, change.status
+        submitted = application.submitted_at is not None or status == Status.SUBMITTED
+        if hands_over(application.status, status, submitted=submitted):
+            handed_over.add(application.pk)
         events.append(
             StatusEvent(
                 application=application,
@@ -152,6 +157,7 @@ def record_statuses(changes: Sequence[StatusChange], *, actor: Actor) -> list[St
         same_values.setdefault(values, []).append(application.pk)
     for values, pks in same_values.items():
         Application.objects.filter(pk__in=pks).update(**dict(values))
+    attachments_receipt(handed_over, at=now)
     project_ids = {application.project_id for application, _fields in touched.values()}
     Project.objects.filter(pk__in=project_ids).update(updated_at=now)
     _baseline_submitted_elsewhere(

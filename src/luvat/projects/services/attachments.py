@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
 from luvat.projects.errors import AttachmentRejected
+from luvat.projects.evidence import EDITABLE, ensure_changeable
 from luvat.projects.models import Application, Attachment
 from luvat.projects.services.applications import lock_application
 from luvat.projects.status import Status
@@ -22,7 +23,6 @@ from luvat.uploads.inspect import UploadRejected, check_name, inspect_upload
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TYPES = ("pdf", "jpeg", "png")
-EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
 
 
 # While a supplement is asked, the customer may attach whatever file the authority asked for,
@@ -145,11 +145,15 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
-    """Remove a draft's attachment and its stored file."""
+def attachment_remove(
+    *, attachment: Attachment, actor: Actor, purpose: str = "projects:attachment-remove"
+) -> None:
+    """Remove a file the customer still holds, and its stored copy; a file that reached the
+    authority is evidence and is refused (luvat.projects.evidence)."""
     application = lock_application(attachment.application)
-    if application.status not in EDITABLE:
-        raise AttachmentRejected("not_editable", _("Attachments can no longer be changed."))
+    attachment = Attachment.objects.get(pk=attachment.pk)
+    attachment.application = application
+    ensure_changeable(attachment=attachment, actor=actor, purpose=purpose)
     name = attachment.file.name
     storage = attachment.file.storage
     audit_record(

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -37,6 +36,7 @@ from luvat.projects.selectors import (
     application_of_project,
     application_receipts,
     application_row,
+    attachment_of_application,
     form_input_kept,
     submission_of_project,
 )
@@ -394,10 +394,7 @@ def attachment_upload(request: HttpRequest, project_id: UUID, application_id: UU
 def _attachment(
     project: Project, application: Application, attachment_id: UUID | str
 ) -> Attachment:
-    try:
-        return application.attachments.get(public_id=attachment_id)
-    except (Attachment.DoesNotExist, ValidationError):
-        raise Http404("no such attachment") from None
+    return attachment_of_application(application=application, public_id=attachment_id)
 
 
 @require_GET

@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from luvat.audit.actors import Actor, ActorKind
 from luvat.integrations.endpoints import authority_endpoint_save
 from luvat.integrations.models import (
     AuthorityEndpoint,
@@ -21,15 +20,9 @@ from luvat.integrations.models import (
     OutboxStatus,
 )
 from luvat.integrations.outbox_admin import outbox_redeliver
+from luvat.web.admin_content import ContentBehindAccessLog, administrator_of
 
-
-def admin_actor(request: HttpRequest) -> Actor:
-    user = request.user
-    return Actor(
-        kind=ActorKind.ADMINISTRATOR,
-        ref=f"user:{user.pk}",
-        label=str(getattr(user, "username", "") or user.pk),
-    )
+admin_actor = administrator_of
 
 
 class AuthorityEndpointForm(forms.ModelForm[AuthorityEndpoint]):
@@ -131,8 +124,12 @@ class AuthorityEndpointAdmin(admin.ModelAdmin[AuthorityEndpoint]):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
-    """What is pending and why, dead letters first to see, and one-click redelivery."""
+class OutboxMessageAdmin(ContentBehindAccessLog):
+    """What is pending and why, dead letters first to see, and one-click redelivery. The
+    envelope only: the payload (whole applications, personal data) is shown by the logged
+    "show content" page or action."""
+
+    content_fields = ("payload",)
 
     list_display = [
         "created_at",
@@ -147,14 +144,13 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     list_filter = ["status", "kind", "authority_code"]
     search_fields = ["message_id", "application_reference", "authority_code", "last_error"]
     date_hierarchy = "created_at"
-    actions = ["redeliver"]
+    actions = ["redeliver", "show_content"]
     readonly_fields = [
         "message_id",
         "kind",
         "authority_code",
         "application",
         "application_reference",
-        "payload",
         "status",
         "attempts",
         "next_attempt_at",
@@ -162,6 +158,10 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
         "created_at",
         "delivered_at",
     ]
+
+    def content_subject(self, obj: OutboxMessage) -> str:
+        application = obj.application
+        return application.project.business_id if application is not None else ""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -210,7 +210,16 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(InboundEvent)
-class InboundEventAdmin(ReadOnlyAdmin):
+class InboundEventAdmin(ContentBehindAccessLog, ReadOnlyAdmin):
+    """An authority system's status events: the envelope; the event's body (notes, decision
+    texts) only through the logged "show content" page or action."""
+
+    content_fields = ("body",)
+
+    def content_subject(self, obj: InboundEvent) -> str:
+        application = obj.application
+        return application.project.business_id if application is not None else ""
+
     list_display = [
         "received_at",
         "authority_code",

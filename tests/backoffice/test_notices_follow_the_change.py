@@ -165,7 +165,7 @@ def test_the_company_hears_of_the_authoritys_acts_not_of_its_own(db) -> None:
         (
             event.kind,
             tuple(event.audience["business_ids"]),
-            tuple(event.audience["authority_codes"]),
+            tuple(code for code, _service in event.audience["authority_services"]),
         )
         for event in NotificationEvent.objects.order_by("id")
     ]
@@ -173,3 +173,39 @@ def test_the_company_hears_of_the_authoritys_acts_not_of_its_own(db) -> None:
         (NotificationKind.NEW_APPLICATION, (), (AUTHORITY,)),
         (NotificationKind.STATUS_CHANGED, (BUSINESS_A,), ()),
     ]
+
+
+@pytest.mark.parametrize("mode", [JoiningMode.API, JoiningMode.LIGHT, JoiningMode.REDIRECT])
+def test_notices_to_officials_follow_their_service_scope(mode) -> None:
+    """An official limited to other services of the handling authority hears nothing of the
+    application (the inbox's scope); one limited to its service and an unlimited one do."""
+    application = started_application(mode)
+    own = cast(
+        OfficialRole,
+        OfficialRoleFactory(authority_code=AUTHORITY, service_codes=[application.service.code]),
+    )
+    whole = cast(OfficialRole, OfficialRoleFactory(authority_code=AUTHORITY))
+    elsewhere = cast(
+        OfficialRole, OfficialRoleFactory(authority_code=AUTHORITY, service_codes=["fireworks"])
+    )
+    heard(own), heard(whole), heard(elsewhere)
+
+    comes_to_the_authority(application)
+    assert NotificationKind.NEW_APPLICATION in heard(own)
+    assert NotificationKind.NEW_APPLICATION in heard(whole)
+    assert heard(elsewhere) == {}
+
+    if mode == JoiningMode.REDIRECT:
+        official = actor_of(whole.person, "official", AUTHORITY)  # type: ignore[arg-type]
+        application_mark_received(application=application, actor=official)
+        heard(own), heard(whole), heard(elsewhere)
+    shared_data_set(
+        project=application.project, values={"contact_email": "uusi@example.fi"}, actor=CUSTOMER_A
+    )
+    shared_data_change_propagate(project=application.project, actor=CUSTOMER_A)
+    application_status_change(application=application, status=Status.WITHDRAWN, actor=CUSTOMER_A)
+    told = heard(own)
+    assert {NotificationKind.SHARED_DATA_CHANGED, NotificationKind.APPLICATION_WITHDRAWN} <= set(
+        told
+    )
+    assert heard(elsewhere) == {}

@@ -9,6 +9,7 @@ from luvat.discussion.models import Message, MessageAttachment, ThreadKind
 from luvat.discussion.selectors import project_threads, thread_for, thread_messages
 from luvat.discussion.services import message_post, thread_mark_read
 from luvat.notifications.models import NotificationEvent
+from luvat.projects.models import Application
 from tests.discussion.factories import (
     COMPANY,
     OTHER_COMPANY,
@@ -33,6 +34,11 @@ def room():
 def users():
     model = get_user_model()
     return {name: model.objects.create_user(name, f"{name}@example.fi") for name in ("c", "r", "p")}
+
+
+def authorities_of(audience):
+    """The authorities whose officials (handling the service) an audience names."""
+    return sorted({code for code, _service in audience["authority_services"]})
 
 
 def thread_of(room, kind, application_id=None):
@@ -98,9 +104,14 @@ def test_posting_records_the_author_notifies_the_other_parties_and_tracks_unread
     assert message.author_party == COMPANY
     assert [a.action for a in audit_events_for(message)] == ["discussion.message_post"]
     published = NotificationEvent.objects.get()
+    services = {501: "", 502: ""} | dict(
+        Application.objects.filter(pk__in=[501, 502]).values_list("pk", "service__code")
+    )
     assert published.audience == {
         "business_ids": [COMPANY],
-        "authority_codes": [POLICE, RESCUE],
+        "authority_codes": [],
+        # The officials handling one of the project's applications (discussion.policy).
+        "authority_services": sorted([[POLICE, services[502]], [RESCUE, services[501]]]),
         "user_ids": [],
         "exclude_user_ids": [users["c"].pk],
     }
@@ -123,7 +134,7 @@ def test_mentioning_an_authority_directs_the_notification_to_it(room):
         body="@HKI-Rescue can you check the exits? @tukes is not in this project",
     )
     published = NotificationEvent.objects.get()
-    assert published.audience["authority_codes"] == [RESCUE]
+    assert authorities_of(published.audience) == [RESCUE]
     assert Message.objects.get().mentioned_authorities == [RESCUE]
 
 
@@ -134,7 +145,7 @@ def test_an_application_thread_notifies_only_its_authority(room):
         thread=thread_of(room, ThreadKind.APPLICATION, 501),
         body="Please add exits.",
     )
-    assert NotificationEvent.objects.get().audience["authority_codes"] == [RESCUE]
+    assert authorities_of(NotificationEvent.objects.get().audience) == [RESCUE]
     assert NotificationEvent.objects.get().audience["business_ids"] == [COMPANY]
 
 
@@ -189,7 +200,7 @@ def test_the_builtin_backend_shows_messages_oldest_first(room, django_assert_num
 
 def test_listing_threads_is_a_fixed_number_of_queries(room, users, django_assert_num_queries):
     rescue, company = official(RESCUE), customer()
-    with django_assert_num_queries(3):  # threads, the official's role, read marks
+    with django_assert_num_queries(4):  # threads, the official's role and its services, marks
         project_threads(rescue, project_id=41, user_id=users["r"].pk)
     with django_assert_num_queries(2):
         project_threads(company, project_id=41, user_id=users["c"].pk)

@@ -56,7 +56,7 @@ def test_asking_two_authorities_with_a_file_tells_each_and_keeps_the_shared_data
     assert attachment.original_name == "lava.pdf" and attachment.content_type == "application/pdf"
     assert shared_data_current(planned.project)["activity_name"] == "Puistofestivaali 2027"
     asked = NotificationEvent.objects.filter(kind=NotificationKind.INFOREQUEST_ASKED)
-    assert sorted(e.audience["authority_codes"][0] for e in asked) == [POLICE, RESCUE]
+    assert sorted(e.audience["authority_services"][0][0] for e in asked) == [POLICE, RESCUE]
     assert "Lava puistossa" in asked[0].params["texts"]["fi"]["title"]
     assert open_count_for_authority(planned.rescue) == 1
     assert [row.inforequest for row in addressees_for_authority(planned.police)] == [inforequest]

@@ -58,7 +58,9 @@ def test_searching_the_outbox_does_not_search_the_payload(admin_client, message)
     assert message.application_reference not in found
 
 
-def test_show_content_shows_the_payload_and_logs_the_administrator(admin_client, admin_user, message):
+def test_show_content_shows_the_payload_and_logs_the_administrator(
+    admin_client, admin_user, message
+):
     page = admin_client.get(f"{ADMIN}/outboxmessage/{message.pk}/content/")
     assert page.status_code == 200
     assert PERSONAL in page.content.decode()

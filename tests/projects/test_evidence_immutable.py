@@ -164,7 +164,7 @@ def test_a_supplement_adds_a_new_file_beside_the_evidence(during_supplement):
 
 
 def test_a_file_added_during_the_supplement_is_the_customers_until_the_answer(during_supplement):
-    case, request = during_supplement
+    case, _request = during_supplement
     extra = attachment_add(
         application=case.rescue_plan, code="site_map", upload=pdf("väärä.pdf"), actor=customer()
     )

@@ -130,11 +130,20 @@ AUDIENCES: dict[tuple[str, str], str] = {
 }
 
 
+def handlers_of(application: Application) -> Audience:
+    """The officials of the application's authority who handle its service (the inbox's
+    scope: an official limited to other services does not hear of it)."""
+    authority = application.authority
+    if authority is None:
+        return Audience()
+    return Audience(authority_services=((authority.code, application.service.code),))
+
+
 def _authority_notice(application: Application, status: str) -> Notice | None:
     authority = application.authority
     if authority is None:
         return None
-    audience = Audience(authority_codes=(authority.code,))
+    audience = handlers_of(application)
     params = {**_params(application), "reference": application.reference}
     if status == Status.SUBMITTED:
         kind = NotificationKind.NEW_APPLICATION
@@ -206,7 +215,7 @@ def fact_notices(facts: Sequence[ProjectFact]) -> None:
             notices.append(
                 Notice(
                     kind=NotificationKind.NEW_APPLICATION,
-                    audience=Audience(authority_codes=(authority.code,)),
+                    audience=handlers_of(application),
                     params=params,
                     url=official_url(application),
                 )
@@ -219,7 +228,7 @@ def fact_notices(facts: Sequence[ProjectFact]) -> None:
             notices.append(
                 Notice(
                     kind=NotificationKind.SHARED_DATA_CHANGED,
-                    audience=Audience(authority_codes=(application.authority.code,)),
+                    audience=handlers_of(application),
                     params={
                         **_params(application),
                         "reference": application.reference,

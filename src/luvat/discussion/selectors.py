@@ -12,7 +12,14 @@ from luvat.discussion import policy
 from luvat.discussion.backends import get_backend
 from luvat.discussion.backends.base import ShownMessage
 from luvat.discussion.models import DiscussionRoom, ReadMark, Thread
-from luvat.identity.policy import authorise, authority_codes_for, companies_for
+from luvat.identity.policy import (
+    NOTHING,
+    HandlingScope,
+    authorise,
+    authority_q,
+    companies_for,
+    handling_scope,
+)
 
 MESSAGES_SHOWN = 200
 
@@ -26,15 +33,16 @@ class ThreadSummary:
 def project_threads(
     actor: Actor, *, project_id: int, user_id: int | None
 ) -> tuple[DiscussionRoom | None, list[ThreadSummary]]:
-    """The threads of a project the actor is party to, with unread flags (two queries, three
-    for an official: their role is checked once)."""
+    """The threads of a project the actor is party to, with unread flags (two queries, four
+    for an official: their role and its services are read once)."""
     threads = list(
         Thread.objects.filter(room__project_id=project_id)
-        .select_related("room")
+        .select_related("room", "application__service")
         .order_by("kind", "title", "id")
     )
-    codes = authority_codes_for(actor) if threads else frozenset()
-    visible = [t for t in threads if policy.may_use_thread(actor, t, codes)]
+    scope = handling_scope(actor) if threads else HandlingScope()
+    applications = policy.applications_of(threads)
+    visible = [t for t in threads if policy.may_use_thread(actor, t, scope, applications)]
     if not visible:
         return (threads[0].room if threads else None), []
     marks = (
@@ -53,7 +61,9 @@ def project_threads(
 
 def thread_for(actor: Actor, thread_id: int) -> Thread:
     """The thread if the actor is party to it (one query); 404 otherwise."""
-    thread = Thread.objects.select_related("room").filter(pk=thread_id).first()
+    thread = (
+        Thread.objects.select_related("room", "application__service").filter(pk=thread_id).first()
+    )
     if thread is None:
         raise Http404("no such thread")
     authorise(
@@ -93,17 +103,20 @@ ROOMS_SHOWN = 100
 
 
 def rooms_for(actor: Actor) -> list[DiscussionRoom]:
-    """The project rooms the actor is party to, latest message first (one query, two for an
-    official: their role is checked once). A customer sees their company's rooms; an official
-    the rooms of projects with an application to their authority."""
+    """The project rooms the actor is party to, latest message first (one query, three for an
+    official: their role and its services are read once). A customer sees their company's
+    rooms; an official the rooms of projects with an application they handle."""
     business_ids = companies_for(actor)
     if business_ids:
         rooms = DiscussionRoom.objects.filter(business_id__in=business_ids)
     else:
-        codes = authority_codes_for(actor)
-        if not codes:
+        # The rooms of projects with an application the official handles (the inbox's scope).
+        handled = authority_q(
+            actor, "project__applications__authority__code", "project__applications__service__code"
+        )
+        if handled == NOTHING:
             return []
-        rooms = DiscussionRoom.objects.filter(project__applications__authority__code__in=codes)
+        rooms = DiscussionRoom.objects.filter(handled)
     return list(
         rooms.select_related("project")
         .annotate(latest=Max("threads__last_message_at"))

@@ -120,16 +120,22 @@ class _ThreadTitle:
 
 
 def _audience(thread: Thread, mentions: list[str], author_user_id: int | None) -> Audience:
+    """The thread's parties (discussion.policy): the company, and the officials who handle
+    the thread's application, or for a shared thread one of the project's applications (of
+    the mentioned authorities, when some are mentioned)."""
     room = thread.room
     companies: tuple[str, ...]
-    authorities: tuple[str, ...]
+    handled: tuple[tuple[str, str], ...]
     if thread.kind == ThreadKind.APPLICATION:
-        companies, authorities = (room.business_id,), (thread.authority_code,)
+        application = thread.application
+        service = application.service.code if application is not None else ""
+        companies, handled = (room.business_id,), ((thread.authority_code, service),)
     else:
         companies = (room.business_id,) if thread.kind == ThreadKind.CUSTOMER else ()
-        authorities = tuple(mentions or room.authority_codes)
+        authorities = set(mentions or room.authority_codes)
+        handled = tuple(sorted(p for p in policy.room_applications(room) if p[0] in authorities))
     exclude = (author_user_id,) if author_user_id is not None else ()
-    return Audience(business_ids=companies, authority_codes=authorities, exclude_user_ids=exclude)
+    return Audience(business_ids=companies, authority_services=handled, exclude_user_ids=exclude)
 
 
 def _official_addresses(authority_codes: list[str]) -> list[str]:

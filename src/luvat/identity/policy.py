@@ -102,6 +102,43 @@ def authority_codes_for(actor: Actor) -> frozenset[str]:
     return frozenset()
 
 
+def role_services(service_codes: Iterable[str]) -> frozenset[str] | None:
+    """The services a role (or an authority system's key) is limited to: None when the list is
+    empty, which means every service of the authority."""
+    codes = frozenset(service_codes)
+    return codes or None
+
+
+def services_allow(services: frozenset[str] | None, service_code: str) -> bool:
+    """Does a scope of services (None: all) cover ``service_code``?"""
+    return services is None or (bool(service_code) and service_code in services)
+
+
+@dataclass(frozen=True)
+class HandlingScope:
+    """What an official or authority system handles: per authority code the services it is
+    limited to (None: all of them). The inbox, the discussion and the notices all ask it."""
+
+    services: dict[str, frozenset[str] | None] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(self.services)
+
+    def handles(self, authority_code: str, service_code: str = "") -> bool:
+        if authority_code not in self.services:
+            return False
+        return services_allow(self.services[authority_code], service_code)
+
+
+def handling_scope(actor: Actor) -> HandlingScope:
+    """The actor's :class:`HandlingScope` (empty for customers, administrators, anonymous and an
+    official whose role is gone)."""
+    return HandlingScope(
+        {code: _service_codes_held(actor, code) for code in sorted(authority_codes_for(actor))}
+    )
+
+
 def service_codes_for(actor: Actor, authority_code: str) -> frozenset[str] | None:
     """Services of ``authority_code`` the actor may handle: None means all, empty means none."""
     if authority_code not in authority_codes_for(actor):
@@ -121,7 +158,7 @@ def _service_codes_held(actor: Actor, authority_code: str) -> frozenset[str] | N
     elif actor.kind == ActorKind.AUTHORITY_SYSTEM:
         client = ApiClient.objects.filter(pk=api_client_id_of(actor)).first()
         codes = list(client.service_codes) if client else []
-    return frozenset(codes) if codes else None
+    return role_services(codes)
 
 
 def is_administrator(actor: Actor) -> bool:
@@ -142,10 +179,7 @@ def can_act_for_company(actor: Actor, business_id: str) -> bool:
 
 def can_handle_service(actor: Actor, authority_code: str, service_code: str = "") -> bool:
     """May the actor handle this authority's service (an official's or system's own scope)?"""
-    services = service_codes_for(actor, authority_code)
-    if services is None:
-        return True
-    return bool(service_code) and service_code in services
+    return handling_scope(actor).handles(authority_code, service_code)
 
 
 def can_read_company(
@@ -237,9 +271,8 @@ def company_q(actor: Actor, field: str = "business_id") -> Q:
 def authority_q(actor: Actor, field: str = "authority_code", service_field: str | None = None) -> Q:
     """Rows addressed to the actor's authority, limited to its services when it is limited."""
     condition = NOTHING
-    for code in sorted(authority_codes_for(actor)):
+    for code, services in handling_scope(actor).services.items():
         part = Q(**{field: code})
-        services = _service_codes_held(actor, code)
         if services is not None and service_field:
             part &= Q(**{f"{service_field}__in": sorted(services)})
         elif services is not None:

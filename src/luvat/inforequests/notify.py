@@ -26,12 +26,16 @@ def asked_notices(inforequest: Inforequest) -> list[Notice]:
     project = inforequest.project
     excerpt = inforequest.question[:EXCERPT] + ("…" if len(inforequest.question) > EXCERPT else "")
     notices = []
-    for addressee in inforequest.addressees.select_related("authority").order_by("id"):
+    addressees = inforequest.addressees.select_related("authority").prefetch_related("services")
+    for addressee in addressees.order_by("id"):
         authority = addressee.authority
+        # The officials who may answer (policy.can_answer_inforequest): within their services;
+        # a question naming no permit reaches only those not limited to some services.
+        services = sorted(s.code for s in addressee.services.all()) or [""]
         notices.append(
             Notice(
                 kind=NotificationKind.INFOREQUEST_ASKED,
-                audience=Audience(authority_codes=(authority.code,)),
+                audience=Audience(authority_services=tuple((authority.code, s) for s in services)),
                 params={
                     "subject": inforequest.subject,
                     "company": project.company_name or project.business_id,

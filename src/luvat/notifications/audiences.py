@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from luvat.audit.models import AuditEvent
 from luvat.identity.models import LocalMandate, OfficialRole, Person
+from luvat.identity.policy import role_services, services_allow
 
 # People who chose to act for a company this recently count as its people (a mandate from
 # Suomi.fi e-Authorizations is only known at log-in, and it is checked again at every log-in).
@@ -46,3 +47,20 @@ def authority_people(authority_codes: Iterable[str]) -> set[int]:
             "person__user_id", flat=True
         )
     )
+
+
+def authority_service_people(pairs: Iterable[tuple[str, str]]) -> set[int]:
+    """Users holding an official role at the authority whose services cover the service (a
+    role limited to other services does not; "" as the service: unlimited roles only)."""
+    wanted: dict[str, set[str]] = {}
+    for code, service in pairs:
+        wanted.setdefault(code, set()).add(service)
+    roles = OfficialRole.objects.filter(authority_code__in=sorted(wanted)).values_list(
+        "authority_code", "service_codes", "person__user_id"
+    )
+    return {
+        user_id
+        for code, service_codes, user_id in roles
+        if user_id is not None
+        and any(services_allow(role_services(service_codes), s) for s in wanted[code])
+    }

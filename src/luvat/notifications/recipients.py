@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-AudienceResolver = Callable[[Iterable[str]], set[int]]
-"""Takes business IDs or authority codes, returns user ids."""
+AudienceResolver = Callable[[Iterable[Any]], set[int]]
+"""Takes business IDs, authority codes or (authority code, service code) pairs; returns user
+ids."""
 
 _resolvers: dict[str, AudienceResolver] = {}
 
@@ -21,16 +22,21 @@ class UnresolvableAudience(Exception):
 
 
 def register_audience_resolver(kind: str, resolver: AudienceResolver) -> None:
-    """``kind`` is ``"company"`` (business IDs) or ``"authority"`` (authority codes)."""
+    """``kind`` is ``"company"`` (business IDs), ``"authority"`` (authority codes) or
+    ``"authority_service"`` ((authority code, service code) pairs: the officials whose handling
+    scope covers the service, as the identity policy decides it)."""
     _resolvers[kind] = resolver
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who a notification is for. ``exclude_user_ids`` leaves out e.g. the author of a message."""
+    """Who a notification is for. ``authority_services`` names an authority's officials who
+    handle a service (an official limited to other services does not hear of it).
+    ``exclude_user_ids`` leaves out e.g. the author of a message."""
 
     business_ids: tuple[str, ...] = ()
     authority_codes: tuple[str, ...] = ()
+    authority_services: tuple[tuple[str, str], ...] = ()
     user_ids: tuple[int, ...] = ()
     exclude_user_ids: tuple[int, ...] = field(default=())
 
@@ -38,6 +44,7 @@ class Audience:
         return {
             "business_ids": sorted(self.business_ids),
             "authority_codes": sorted(self.authority_codes),
+            "authority_services": [list(pair) for pair in sorted(set(self.authority_services))],
             "user_ids": sorted(self.user_ids),
             "exclude_user_ids": sorted(self.exclude_user_ids),
         }
@@ -47,6 +54,9 @@ class Audience:
         return cls(
             business_ids=tuple(data.get("business_ids", ())),
             authority_codes=tuple(data.get("authority_codes", ())),
+            authority_services=tuple(
+                (str(code), str(service)) for code, service in data.get("authority_services", ())
+            ),
             user_ids=tuple(int(u) for u in data.get("user_ids", ())),
             exclude_user_ids=tuple(int(u) for u in data.get("exclude_user_ids", ())),
         )
@@ -55,10 +65,12 @@ class Audience:
 def resolve(audience: Audience) -> set[int]:
     """The user ids of everyone in ``audience``."""
     users = set(audience.user_ids)
-    for kind, members in (
+    kinds: tuple[tuple[str, tuple[Any, ...]], ...] = (
         ("company", audience.business_ids),
         ("authority", audience.authority_codes),
-    ):
+        ("authority_service", audience.authority_services),
+    )
+    for kind, members in kinds:
         if not members:
             continue
         resolver = _resolvers.get(kind)

@@ -31,7 +31,7 @@ from luvat.backoffice.selectors import (
     inbox,
     supplement_of_company,
 )
-from luvat.identity.door import require_actor
+from luvat.identity.door import ActorRequest, require_actor
 from luvat.identity.policy import Part, acting_company
 from luvat.inforequests.selectors import open_count_for_authority
 from luvat.projects.errors import NotAllowedInMode
@@ -47,8 +47,8 @@ party = require_actor(ActorKind.CUSTOMER, ActorKind.OFFICIAL, company=True)
 
 @require_GET
 @official
-def inbox_view(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def inbox_view(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     reference = request.GET.get("reference", "").strip()
     not_found = False
     if reference:
@@ -89,14 +89,14 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest,
+    request: ActorRequest,
     application: Application,
     *,
     errors: dict[str, dict[str, list[str]]] | None = None,
     posted: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     view = case_view(actor, application)
     current = application.status
     # Each form is offered when the mode allows the act and the status table the move.
@@ -138,8 +138,8 @@ def _case_page(
 
 @require_GET
 @official
-def application_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def application_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     application = application_for(
         actor, application_id, purpose="backoffice:application", part=Part.STATUS
     )
@@ -147,13 +147,13 @@ def application_view(request: HttpRequest, application_id: UUID) -> HttpResponse
 
 
 def _act(
-    request: HttpRequest,
+    request: ActorRequest,
     application_id: UUID,
     form: str,
     action: Callable[[Application], object],
     done: str,
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     application = application_for(
         actor, application_id, purpose=f"backoffice:{form}", part=Part.STATUS
     )
@@ -182,8 +182,8 @@ def _act(
 
 @require_POST
 @official
-def receive_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def receive_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     return _act(
         request,
         application_id,
@@ -197,8 +197,8 @@ def receive_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
 
 @require_POST
 @official
-def start_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def start_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     return _act(
         request,
         application_id,
@@ -210,8 +210,8 @@ def start_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
 
 @require_POST
 @official
-def supplement_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def supplement_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     return _act(
         request,
         application_id,
@@ -228,8 +228,8 @@ def supplement_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
 
 @require_POST
 @official
-def supplement_received_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def supplement_received_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     return _act(
         request,
         application_id,
@@ -241,8 +241,8 @@ def supplement_received_view(request: HttpRequest, application_id: UUID) -> Http
 
 @require_POST
 @official
-def decision_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def decision_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     return _act(
         request,
         application_id,
@@ -261,8 +261,8 @@ def decision_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
 
 @require_POST
 @official
-def close_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def close_view(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     return _act(
         request,
         application_id,
@@ -274,8 +274,8 @@ def close_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
 
 @require_POST
 @official
-def acknowledge_view(request: HttpRequest, application_id: UUID, change_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def acknowledge_view(request: ActorRequest, application_id: UUID, change_id: UUID) -> HttpResponse:
+    actor = request.actor
     application = application_for(
         actor, application_id, purpose="backoffice:acknowledge", part=Part.STATUS
     )
@@ -305,9 +305,9 @@ def _file_response(file: Any, name: str, content_type: str) -> HttpResponse:
 @require_GET
 @official
 def attachment_download(
-    request: HttpRequest, application_id: UUID, attachment_id: UUID
+    request: ActorRequest, application_id: UUID, attachment_id: UUID
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     application = application_for(
         actor, application_id, purpose="backoffice:attachment", part=Part.ATTACHMENTS
     )
@@ -319,8 +319,8 @@ def attachment_download(
 
 @require_GET
 @party
-def decision_document(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def decision_document(request: ActorRequest, application_id: UUID) -> HttpResponse:
+    actor = request.actor
     application = application_for(
         actor, application_id, purpose="backoffice:decision-document", part=Part.DECISION
     )
@@ -332,8 +332,8 @@ def decision_document(request: HttpRequest, application_id: UUID) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @customer
-def supplement_answer_view(request: HttpRequest, request_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def supplement_answer_view(request: ActorRequest, request_id: UUID) -> HttpResponse:
+    actor = request.actor
     supplement = supplement_of_company(request_id, acting_company(actor))
     if supplement is None:
         raise Http404("no such supplement request")
@@ -351,12 +351,12 @@ def supplement_answer_view(request: HttpRequest, request_id: UUID) -> HttpRespon
 
 
 @customer
-def _answer(request: HttpRequest, supplement: Any) -> HttpResponse:
+def _answer(request: ActorRequest, supplement: Any) -> HttpResponse:
     if request.FILES:
         refused = limited(request, "upload", person_key(request))
         if refused is not None:
             return refused
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     try:
         services.supplement_answer(
             request=supplement,

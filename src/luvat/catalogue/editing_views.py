@@ -31,7 +31,7 @@ from luvat.catalogue.models import (
     ChangeTarget,
     Service,
 )
-from luvat.identity.door import require_actor
+from luvat.identity.door import ActorRequest, require_actor
 from luvat.identity.policy import authorise
 
 
@@ -50,12 +50,12 @@ def field_labels() -> dict[str, str]:
     }
 
 
-def _edit(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+def _edit(request: ActorRequest, kind: str, code: str) -> HttpResponse:
     try:
         target = target_for(kind, code)
     except ObjectDoesNotExist:
         raise Http404 from None
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     authorise(
         actor,
         can_propose(actor, target),
@@ -97,13 +97,13 @@ def _edit(request: HttpRequest, kind: str, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @require_actor(ActorKind.OFFICIAL, ActorKind.ADMINISTRATOR)
-def authority_edit(request: HttpRequest, code: str) -> HttpResponse:
+def authority_edit(request: ActorRequest, code: str) -> HttpResponse:
     return _edit(request, ChangeTarget.AUTHORITY, code)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @require_actor(ActorKind.OFFICIAL, ActorKind.ADMINISTRATOR)
-def service_edit(request: HttpRequest, code: str) -> HttpResponse:
+def service_edit(request: ActorRequest, code: str) -> HttpResponse:
     return _edit(request, ChangeTarget.SERVICE, code)
 
 
@@ -118,8 +118,8 @@ def _diff_rows(change: CatalogueChange) -> list[dict[str, Any]]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @require_actor(ActorKind.OFFICIAL, ActorKind.ADMINISTRATOR)
-def change_list(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def change_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     if request.method == "POST":
         change = CatalogueChange.objects.filter(pk=request.POST.get("change", "0")).first()
         if change is None:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +21,7 @@ from luvat.discussion.rooms import room_for_project
 from luvat.discussion.selectors import project_threads, rooms_for, thread_for, thread_messages
 from luvat.discussion.services import message_post, thread_mark_read
 from luvat.discussion.text import render_message
-from luvat.identity.door import require_actor
+from luvat.identity.door import ActorRequest, require_actor
 from luvat.identity.policy import authorise
 from luvat.projects.models import Project
 from luvat.web.ratelimits import limited, person_key
@@ -31,9 +31,9 @@ party = require_actor(ActorKind.CUSTOMER, ActorKind.OFFICIAL, company=True)
 
 @require_GET
 @party
-def discussion_index(request: HttpRequest) -> HttpResponse:
+def discussion_index(request: ActorRequest) -> HttpResponse:
     """The discussions of the actor's projects, for the header's link."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     rooms = rooms_for(actor)
     return render(
         request,
@@ -44,8 +44,8 @@ def discussion_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @party
-def project_discussion(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def project_discussion(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = Project.objects.filter(public_id=project_id).first()
     if project is None:
         raise Http404("no such project")
@@ -80,14 +80,14 @@ def project_discussion(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 def _thread_page(
-    request: HttpRequest,
+    request: ActorRequest,
     thread: Thread,
     *,
     errors: dict[str, list[str]] | None = None,
     body: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     view = thread_messages(actor, thread=thread, user_id=request.user.pk)
     if request.user.pk is not None:
         thread_mark_read(user_id=request.user.pk, thread=thread)
@@ -111,8 +111,8 @@ def _thread_page(
 
 @require_http_methods(["GET", "POST"])
 @party
-def thread_page(request: HttpRequest, thread_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def thread_page(request: ActorRequest, thread_id: int) -> HttpResponse:
+    actor = request.actor
     thread = thread_for(actor, thread_id)
     access_record(
         actor=actor,
@@ -127,12 +127,12 @@ def thread_page(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 
 @party
-def _post(request: HttpRequest, thread_id: int) -> HttpResponse:
+def _post(request: ActorRequest, thread_id: int) -> HttpResponse:
     if request.FILES:
         refused = limited(request, "upload", person_key(request))
         if refused is not None:
             return refused
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     thread = thread_for(actor, thread_id)
     body = request.POST.get("body", "")
     try:
@@ -154,10 +154,12 @@ def _post(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 @require_GET
 @party
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def attachment_download(request: ActorRequest, attachment_id: int) -> HttpResponse:
+    actor = request.actor
     attachment = (
-        MessageAttachment.objects.select_related("message__thread__room")
+        MessageAttachment.objects.select_related(
+            "message__thread__room", "message__thread__application__service"
+        )
         .filter(pk=attachment_id)
         .first()
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import structlog
 from django.contrib.auth.views import redirect_to_login
@@ -328,7 +328,7 @@ class DoorMiddleware:
         if request.path.startswith(API_PREFIX) and "Authorization" in request.headers:
             return None  # an authority system: its key is checked at the source by ninja's auth
         try:
-            request.actor = actor_from_request(request)  # type: ignore[attr-defined]
+            cast(ActorRequest, request).actor = actor_from_request(request)
         except PermissionDenied as refused:
             return refusal_response(request, refused)
         return None
@@ -364,8 +364,9 @@ def require_actor(*kinds: ActorKind, company: bool = False) -> Callable[[View], 
                 )
             if company and actor.kind == ActorKind.CUSTOMER and not actor.on_behalf_of:
                 return redirect("identity:choose")
-            request.actor = actor  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            passed = cast(ActorRequest, request)
+            passed.actor = actor
+            return view(passed, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 

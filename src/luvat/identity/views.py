@@ -22,6 +22,7 @@ from luvat.audit.services import access_record, audit_record
 from luvat.identity import sessions
 from luvat.identity.companies import CompanyRegisterError, company_register
 from luvat.identity.door import (
+    ActorRequest,
     actor_from_request,
     door_exempt,
     no_mandate_response,
@@ -262,8 +263,8 @@ def no_mandate(request: HttpRequest) -> HttpResponse:
 
 @require_actor(ActorKind.CUSTOMER, company=True)
 @require_safe
-def access_log(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def access_log(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     events = access_events_for_company(acting_company(actor))
     access_record(
         actor=actor,

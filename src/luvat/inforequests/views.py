@@ -16,7 +16,7 @@ from luvat.assessment.models import Assessment
 from luvat.assessment.selectors import assessment_by_public_id
 from luvat.audit.actors import ActorKind
 from luvat.audit.services import access_record
-from luvat.identity.door import require_actor
+from luvat.identity.door import ActorRequest, require_actor
 from luvat.identity.policy import acting_authority, acting_company
 from luvat.identity.sessions import acting
 from luvat.inforequests.errors import AlreadyAnswered, InvalidInforequest, NotAnswered
@@ -92,8 +92,8 @@ def _ask_page(
 
 @require_http_methods(["GET", "POST"])
 @customer
-def ask_view(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def ask_view(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     writing = request.method == "POST"
     project = project_for(actor, project_id, purpose="inforequests:ask", write=writing)
     options = project_ask_options(project)
@@ -130,8 +130,8 @@ def ask_view(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @customer
-def ask_from_assessment_view(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def ask_from_assessment_view(request: ActorRequest, assessment_id: UUID) -> HttpResponse:
+    actor = request.actor
     assessment = assessment_by_public_id(assessment_id)
     if assessment is None:
         raise Http404("no such assessment")
@@ -181,8 +181,8 @@ def ask_from_assessment_view(request: HttpRequest, assessment_id: UUID) -> HttpR
 
 @require_GET
 @customer
-def project_list_view(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def project_list_view(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = project_for(actor, project_id, purpose="inforequests:project")
     return render(
         request,
@@ -192,14 +192,14 @@ def project_list_view(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: ActorRequest,
     inforequest_id: UUID,
     *,
     errors: dict[str, dict[str, list[str]]] | None = None,
     posted: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     view = inforequest_for(actor, inforequest_id, purpose="inforequests:detail")
     return render(
         request,
@@ -217,14 +217,14 @@ def _detail_page(
 
 @require_GET
 @party
-def detail_view(request: HttpRequest, inforequest_id: UUID) -> HttpResponse:
+def detail_view(request: ActorRequest, inforequest_id: UUID) -> HttpResponse:
     return _detail_page(request, inforequest_id)
 
 
 @require_POST
 @official
-def answer_view(request: HttpRequest, inforequest_id: UUID, addressee_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def answer_view(request: ActorRequest, inforequest_id: UUID, addressee_id: UUID) -> HttpResponse:
+    actor = request.actor
     view = inforequest_for(actor, inforequest_id, purpose="inforequests:answer")
     addressee = addressee_of(view, addressee_id)
     answer = request.POST.get("answer", "")
@@ -247,8 +247,8 @@ def answer_view(request: HttpRequest, inforequest_id: UUID, addressee_id: UUID) 
 
 @require_POST
 @customer
-def convert_view(request: HttpRequest, inforequest_id: UUID, addressee_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def convert_view(request: ActorRequest, inforequest_id: UUID, addressee_id: UUID) -> HttpResponse:
+    actor = request.actor
     view = inforequest_for(actor, inforequest_id, purpose="inforequests:convert")
     addressee = addressee_of(view, addressee_id)
     code = request.POST.get("service", "")
@@ -280,9 +280,9 @@ def convert_view(request: HttpRequest, inforequest_id: UUID, addressee_id: UUID)
 @require_GET
 @party
 def attachment_view(
-    request: HttpRequest, inforequest_id: UUID, attachment_id: UUID
+    request: ActorRequest, inforequest_id: UUID, attachment_id: UUID
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     view = inforequest_for(actor, inforequest_id, purpose="inforequests:attachment")
     attachment = attachment_of(view, attachment_id)
     response = FileResponse(
@@ -297,8 +297,8 @@ def attachment_view(
 
 @require_GET
 @official
-def official_list_view(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def official_list_view(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     rows = addressees_for_authority(actor)
     access_record(
         actor=actor,

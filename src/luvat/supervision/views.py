@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luvat.audit.actors import ActorKind
 from luvat.audit.services import access_record
 from luvat.backoffice.forms import field_errors
-from luvat.identity.door import require_actor
+from luvat.identity.door import ActorRequest, require_actor
 from luvat.identity.policy import acting_company
 from luvat.projects.models import Project
 from luvat.supervision import policy, selectors, services
@@ -91,13 +91,13 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _official_page(
-    request: HttpRequest,
+    request: ActorRequest,
     *,
     errors: dict[str, list[str]] | None = None,
     posted: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     own_code = policy.require_official(actor)
     events = selectors.authority_events(actor)
     mine = {
@@ -135,8 +135,8 @@ def _official_page(
 
 @require_http_methods(["GET", "POST"])
 @official
-def official_page(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def official_page(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     if request.method != "POST":
         return _official_page(request)
     business_id = request.POST.get("business_id", "").strip()
@@ -180,8 +180,8 @@ def official_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @official
-def set_status(request: HttpRequest, event_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def set_status(request: ActorRequest, event_id: int) -> HttpResponse:
+    actor = request.actor
     event = SupervisionEvent.objects.filter(pk=event_id).first()
     if event is None:
         raise Http404("no such event")
@@ -200,8 +200,8 @@ def set_status(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("supervision:official")
 
 
-def _joint_act(request: HttpRequest, event_id: int, act: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def _joint_act(request: ActorRequest, event_id: int, act: str) -> HttpResponse:
+    actor = request.actor
     event = SupervisionEvent.objects.filter(pk=event_id).first()
     if event is None:
         raise Http404("no such event")
@@ -222,20 +222,20 @@ def _joint_act(request: HttpRequest, event_id: int, act: str) -> HttpResponse:
 
 @require_POST
 @official
-def joint_confirm(request: HttpRequest, event_id: int) -> HttpResponse:
+def joint_confirm(request: ActorRequest, event_id: int) -> HttpResponse:
     return _joint_act(request, event_id, "confirm")
 
 
 @require_POST
 @official
-def joint_findings(request: HttpRequest, event_id: int) -> HttpResponse:
+def joint_findings(request: ActorRequest, event_id: int) -> HttpResponse:
     return _joint_act(request, event_id, "findings")
 
 
 @require_http_methods(["GET"])
 @customer
-def company_page(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def company_page(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     business_id = acting_company(actor)
     access_record(
         actor=actor,
@@ -265,8 +265,8 @@ def company_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @customer
-def rotate_feed(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def rotate_feed(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     had = selectors.calendar_feed_for(acting_company(actor)) is not None
     services.calendar_feed_rotate(actor=actor, business_id=acting_company(actor))
     messages.success(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luvat.catalogue.joining import meaning
+from luvat.identity.door import ActorRequest
 from luvat.identity.policy import person_id_of
 from luvat.projects.access import project_for
 from luvat.projects.errors import (
@@ -62,14 +63,14 @@ from luvat.web.ratelimits import limited, person_key
 
 
 def _load(
-    request: HttpRequest,
+    request: ActorRequest,
     project_id: UUID,
     application_id: UUID,
     purpose: str,
     *,
     write: bool = False,
 ) -> tuple[Project, Application]:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project = project_for(actor, project_id, purpose=purpose, write=write)
     return project, application_of_project(project=project, public_id=application_id)
 
@@ -140,9 +141,9 @@ def application_page(
 
 @keeps_typed_work
 @customer
-def application_form(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
+def application_form(request: ActorRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
     purpose = "projects:application"
-    person_id = person_id_of(request.actor)  # type: ignore[attr-defined]
+    person_id = person_id_of(request.actor)
     if request.method != "POST":
         project, application = _load(request, project_id, application_id, purpose)
         kept = form_input_kept(person_id=person_id, application=application)
@@ -190,14 +191,14 @@ def _query_dict(fields: dict[str, list[str]]) -> QueryDict:
 
 
 def _save(
-    request: HttpRequest, project: Project, application: Application, data: dict[str, Any]
+    request: ActorRequest, project: Project, application: Application, data: dict[str, Any]
 ) -> HttpResponse | None:
     """Save the typed form; a page to show instead when the save is refused."""
     try:
         application_save_form(
             application=application,
             data=data,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             expected_version=_int(request.POST.get("version")),
             expected_project_version=_int(request.POST.get("project_version")),
         )
@@ -220,7 +221,7 @@ def _save(
 
 
 def _file_action(
-    request: HttpRequest,
+    request: ActorRequest,
     project: Project,
     application: Application,
     then: str,
@@ -231,7 +232,7 @@ def _file_action(
     """Attach (``attach:<code>``) or remove (``remove:<id>``) a file from the form's own
     buttons. When the typed text could not be saved (``errors``), the page is shown again
     with the text as typed rather than redirected, so it is never lost."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     action, _sep, target = then.partition(":")
     try:
         if action == "attach":
@@ -260,8 +261,8 @@ def _file_action(
     return _back_to_form(project, application)
 
 
-def _submit(request: HttpRequest, project: Project, application: Application) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def _submit(request: ActorRequest, project: Project, application: Application) -> HttpResponse:
+    actor = request.actor
     try:
         receipt = application_submit(application=application, actor=actor)
     except IncompleteApplication as incomplete:
@@ -286,7 +287,7 @@ def _submit(request: HttpRequest, project: Project, application: Application) ->
 @require_POST
 @customer
 def application_submit_view(
-    request: HttpRequest, project_id: UUID, application_id: UUID
+    request: ActorRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
     project, application = _load(request, project_id, application_id, "projects:submit", write=True)
     return _submit(request, project, application)
@@ -295,9 +296,9 @@ def application_submit_view(
 @require_POST
 @customer
 def application_drop_view(
-    request: HttpRequest, project_id: UUID, application_id: UUID
+    request: ActorRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project, application = _load(request, project_id, application_id, "projects:drop", write=True)
     try:
         if application.status == Status.DRAFT:
@@ -319,9 +320,9 @@ def application_drop_view(
 @require_POST
 @customer
 def application_redirect_view(
-    request: HttpRequest, project_id: UUID, application_id: UUID
+    request: ActorRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project, application = _load(
         request, project_id, application_id, "projects:redirect", write=True
     )
@@ -340,10 +341,10 @@ def application_redirect_view(
 @require_POST
 @customer
 def application_applied_elsewhere_view(
-    request: HttpRequest, project_id: UUID, application_id: UUID
+    request: ActorRequest, project_id: UUID, application_id: UUID
 ) -> HttpResponse:
     """The customer records the reference the authority's own e-service gave them."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project, application = _load(
         request, project_id, application_id, "projects:applied-elsewhere", write=True
     )
@@ -367,11 +368,13 @@ def application_applied_elsewhere_view(
 
 @require_POST
 @customer
-def attachment_upload(request: HttpRequest, project_id: UUID, application_id: UUID) -> HttpResponse:
+def attachment_upload(
+    request: ActorRequest, project_id: UUID, application_id: UUID
+) -> HttpResponse:
     refused = limited(request, "upload", person_key(request))
     if refused is not None:
         return refused
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project, application = _load(
         request, project_id, application_id, "projects:attachment", write=True
     )
@@ -400,7 +403,7 @@ def _attachment(
 @require_GET
 @customer
 def attachment_download(
-    request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
+    request: ActorRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
 ) -> HttpResponse:
     project, application = _load(
         request, project_id, application_id, "projects:attachment-download"
@@ -420,9 +423,9 @@ def attachment_download(
 @require_POST
 @customer
 def attachment_remove_view(
-    request: HttpRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
+    request: ActorRequest, project_id: UUID, application_id: UUID, attachment_id: UUID
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project, application = _load(
         request, project_id, application_id, "projects:attachment-remove", write=True
     )
@@ -438,8 +441,8 @@ def attachment_remove_view(
 
 @require_GET
 @customer
-def receipt(request: HttpRequest, project_id: UUID, submission_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def receipt(request: ActorRequest, project_id: UUID, submission_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:receipt")
     submission = submission_of_project(project=project, public_id=submission_id)
     if request.GET.get("format") == "pdf":

@@ -7,13 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from luvat.assessment.models import Assessment
 from luvat.assessment.selectors import assessment_by_public_id
 from luvat.catalogue.models import VocabularyField
+from luvat.identity.door import ActorRequest
 from luvat.identity.policy import acting_company
 from luvat.identity.sessions import acting
 from luvat.projects.errors import InvalidServiceChoice
@@ -24,7 +25,7 @@ from luvat.projects.views.projects import customer
 
 
 def _page(
-    request: HttpRequest,
+    request: ActorRequest,
     assessment: Assessment,
     *,
     posted: dict[str, Any] | None = None,
@@ -33,7 +34,7 @@ def _page(
 ) -> HttpResponse:
     result = assessment.result
     items = suggestions(result)
-    business_id = acting_company(request.actor)  # type: ignore[attr-defined]
+    business_id = acting_company(request.actor)
     # Services the authority pilots with other companies: shown, but not to be kept here.
     not_offered = withheld(items, business_id)
     kept = (set(posted["keep"]) if posted else {s.code for s in items}) - not_offered
@@ -57,8 +58,8 @@ def _page(
 
 
 @customer
-def project_from_assessment(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def project_from_assessment(request: ActorRequest, assessment_id: UUID) -> HttpResponse:
+    actor = request.actor
     assessment = assessment_by_public_id(assessment_id)
     if assessment is None:
         raise Http404("no such assessment")

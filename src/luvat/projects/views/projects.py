@@ -5,14 +5,14 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luvat.audit.actors import ActorKind
 from luvat.catalogue.models import Service
-from luvat.identity.door import require_actor
+from luvat.identity.door import ActorRequest, require_actor
 from luvat.identity.policy import acting_company
 from luvat.identity.sessions import acting
 from luvat.projects.access import company_projects_read, project_for
@@ -39,8 +39,8 @@ customer = require_actor(ActorKind.CUSTOMER, company=True)
 
 @require_GET
 @customer
-def project_list(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def project_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     business_id = company_projects_read(actor, purpose="projects:list")
     items = company_projects(business_id=business_id)
     return render(request, "projects/project_list.html", {"items": items, "errors": {}})
@@ -48,9 +48,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @customer
-def blocking_list(request: HttpRequest) -> HttpResponse:
+def blocking_list(request: ActorRequest) -> HttpResponse:
     """What is blocking the company: every item waiting for it over all its projects."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     business_id = company_projects_read(actor, purpose="projects:blocking")
     items = company_blocking(business_id=business_id)
     return render(request, "projects/blocking_list.html", {"items": items})
@@ -58,8 +58,8 @@ def blocking_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @customer
-def project_new(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def project_new(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     name = request.POST.get("name", "").strip()
     if not name:
         items = company_projects(business_id=acting_company(actor))
@@ -79,8 +79,8 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @customer
-def project_detail(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def project_detail(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:detail")
     summary = project_summary(project=project)
     return render(
@@ -89,7 +89,7 @@ def project_detail(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 def _shared_data_page(
-    request: HttpRequest,
+    request: ActorRequest,
     project_id: UUID,
     *,
     errors: dict[str, list[str]] | None = None,
@@ -97,7 +97,7 @@ def _shared_data_page(
     stale: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:shared-data")
     summary = project_summary(project=project)
     values = {v.field.code: v for v in summary.shared_values}
@@ -127,10 +127,10 @@ def _shared_data_page(
 
 
 @customer
-def shared_data(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def shared_data(request: ActorRequest, project_id: UUID) -> HttpResponse:
     if request.method != "POST":
         return _shared_data_page(request, project_id)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:shared-data", write=True)
     codes = [f.code for f in vocabulary_fields()]
     values = {code: request.POST.get(code, "") for code in codes if code in request.POST}
@@ -155,8 +155,8 @@ def shared_data(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @require_POST
 @customer
-def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def propagate(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:propagate", write=True)
     chosen = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
     receipts = shared_data_change_propagate(project=project, actor=actor, application_ids=chosen)
@@ -168,8 +168,8 @@ def propagate(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @customer
-def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def add_services(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     writing = request.method == "POST"
     project = project_for(actor, project_id, purpose="projects:services", write=writing)
     if writing:
@@ -197,8 +197,8 @@ def add_services(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @require_GET
 @customer
-def export_json(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def export_json(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:export")
     response = JsonResponse(
         project_export(project), json_dumps_params={"ensure_ascii": False, "indent": 2}
@@ -209,8 +209,8 @@ def export_json(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @require_GET
 @customer
-def export_pdf(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def export_pdf(request: ActorRequest, project_id: UUID) -> HttpResponse:
+    actor = request.actor
     project = project_for(actor, project_id, purpose="projects:export-pdf")
     response = HttpResponse(
         summary_pdf(project_summary(project=project)), content_type="application/pdf"

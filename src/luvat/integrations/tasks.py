@@ -29,11 +29,7 @@ _consumer: StatusConsumer | None = None
 def _refused(authority_code: str, reason: str, message: IncomingMessage) -> Verdict:
     log.warning("amqp.status_event_refused", authority=authority_code, reason=reason)
     audit_record(
-        actor=Actor(
-            kind=ActorKind.AUTHORITY_SYSTEM,
-            ref=f"amqp:{authority_code}",
-            on_behalf_of=authority_code,
-        ),
+        actor=_amqp_actor(authority_code),
         action="status_event.refused",
         target=("amqp.message", message.message_id),
         details={"reason": reason, "transport": "amqp"},

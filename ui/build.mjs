@@ -37,7 +37,7 @@ function copyJs() {
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   copyFileSync(join(modules, "govuk-frontend", "dist", "govuk", "govuk-frontend.min.js"), join(target, "govuk-frontend.min.js"));
-  copyFileSync(join(root, "ui", "js", "govuk-init.mjs"), join(target, "govuk-init.mjs"));
+  copyFileSync(join(root, "ui", "js", "govuk-init.js"), join(target, "govuk-init.js"));
   console.log(`js    ${target.slice(root.length + 1)}/`);
 }
 

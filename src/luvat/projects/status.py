@@ -111,3 +111,17 @@ def status_from_history(statuses: Iterable[str]) -> Status:
 
 def is_open(status: str) -> bool:
     return Status(status) in OPEN
+
+
+# How each status is shown as a GOV.UK tag (colour only; the text is the status's label).
+TAG_COLOURS: dict[str, str] = {
+    Status.DRAFT: "grey",
+    Status.SUBMITTED: "blue",
+    Status.RECEIVED: "blue",
+    Status.IN_PROCESSING: "light-blue",
+    Status.SUPPLEMENT_REQUESTED: "yellow",
+    Status.DECISION_MADE: "green",
+    Status.CLOSED: "grey",
+    Status.CANCELLED: "grey",
+    Status.WITHDRAWN: "grey",
+}

@@ -25,3 +25,4 @@ def fi_date(value: object) -> str:
     if isinstance(value, date):
         return f"{value.day}.{value.month}.{value.year}"
     return str(value)
+

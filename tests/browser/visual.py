@@ -59,15 +59,21 @@ def compare_with_baseline(name: str, png: bytes) -> Comparison:
         return Comparison(name, None)
     if not baseline.exists():
         if os.environ.get("CI", "").lower() == "true":
-            return Comparison(name, f"no baseline {baseline.name}; write it with LUVAT_UPDATE_BASELINES=1")
+            return Comparison(
+                name, f"no baseline {baseline.name}; write it with LUVAT_UPDATE_BASELINES=1"
+            )
         baseline.write_bytes(png)
         return Comparison(name, None)
     actual_path.write_bytes(png)
     with Image.open(actual_path) as actual, Image.open(baseline) as expected:
         if actual.size != expected.size:
-            return Comparison(name, f"size {actual.size} != baseline {expected.size} ({actual_path.name})")
+            return Comparison(
+                name, f"size {actual.size} != baseline {expected.size} ({actual_path.name})"
+            )
         share = differing_share(actual, expected)
     if share > TOLERANCE:
-        return Comparison(name, f"{share:.3%} of pixels differ (> {TOLERANCE:.1%}); see {actual_path.name}")
+        return Comparison(
+            name, f"{share:.3%} of pixels differ (> {TOLERANCE:.1%}); see {actual_path.name}"
+        )
     actual_path.unlink()
     return Comparison(name, None)

@@ -25,4 +25,3 @@ def fi_date(value: object) -> str:
     if isinstance(value, date):
         return f"{value.day}.{value.month}.{value.year}"
     return str(value)
-

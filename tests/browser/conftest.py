@@ -72,3 +72,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
     ]
+
+
+# The main pages with frozen data (tests/browser/pages.py), for the visual and language checks.
+from tests.browser.pages import frozen, site  # noqa: E402, F401

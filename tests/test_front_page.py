@@ -12,12 +12,12 @@ def test_front_page_in_each_language(client, language, heading):
     response = client.get(f"/{language}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<html lang="{language}">' in html
-    assert f"<h1>{heading}</h1>" in html
+    assert f'<html lang="{language}" class="govuk-template">' in html
+    assert f'<h1 class="govuk-heading-xl">{heading}</h1>' in html
     assert 'href="#main"' in html and 'id="main"' in html
     for other, other_heading in HEADINGS.items():
-        assert f'hreflang="{other}"' in html
         if other != language:
+            assert f'hreflang="{other}"' in html
             assert other_heading not in html
 
 
@@ -34,5 +34,7 @@ def test_root_defaults_to_finnish(client):
 
 def test_current_language_is_marked_in_the_switch(client):
     html = client.get("/en/").content.decode()
-    assert 'hreflang="en" aria-current="true"' in html
-    assert 'hreflang="fi" aria-current' not in html
+    # GOV.UK's language navigation: the current language is text, the others are links.
+    assert 'lang="en" aria-current="true">In English</span>' in html
+    assert 'hreflang="en"' not in html
+    assert 'hreflang="fi"' in html and 'lang="fi" aria-current' not in html

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from luvat.assessment.services import assessment_create
+from luvat.identity.models import Person
 from luvat.audit.actors import Actor
 from luvat.catalogue.models import ServicePackage
 from luvat.projects.models import Project
@@ -59,13 +60,13 @@ def reset_factory_sequences() -> None:
             cls.reset_sequence()
 
 
-def session_of(login) -> str:
+def session_of(login: Callable[[Client], None]) -> str:
     client = Client()
     login(client)
     return client.cookies["sessionid"].value
 
 
-def person(**names: str):
+def person(**names: str) -> Person:
     return PersonFactory.create(**names)
 
 

@@ -14,9 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from luvat.assessment.services import assessment_create
-from luvat.identity.models import Person
 from luvat.audit.actors import Actor
 from luvat.catalogue.models import ServicePackage
+from luvat.identity.models import Person
 from luvat.projects.models import Project
 from tests.assessment.answers import valid_answers
 from tests.backoffice.factories import RESCUE, event_project

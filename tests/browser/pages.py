@@ -6,8 +6,9 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-import factory
+import factory.base
 import pytest
 import time_machine
 from django.test import Client
@@ -34,7 +35,9 @@ from tests.identity.helpers import act_as_administrator, act_as_official, act_fo
 def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The clock stands still and the random references are fixed, for the data and the pages."""
     references = fixed_references()
-    monkeypatch.setattr(Project._meta.get_field("reference"), "default", lambda: next(references))
+    field = Project._meta.get_field("reference")
+    # Django caches the field's default callable (_get_default) once a project was made.
+    monkeypatch.setattr(field, "_get_default", lambda: next(references), raising=False)
     with time_machine.travel(FROZEN_NOW, tick=False):
         yield
 
@@ -52,10 +55,10 @@ class Site:
 def reset_factory_sequences() -> None:
     """Factory names (``Given3``) start from the same number whatever ran before in the worker."""
 
-    def subclasses(cls: type) -> list[type]:
+    def subclasses(cls: Any) -> list[Any]:
         return [cls, *(sub for direct in cls.__subclasses__() for sub in subclasses(direct))]
 
-    for cls in subclasses(factory.Factory):
+    for cls in subclasses(factory.base.Factory):
         with contextlib.suppress(ValueError):  # a subclass sharing its parent's sequence
             cls.reset_sequence()
 

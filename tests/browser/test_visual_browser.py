@@ -51,7 +51,7 @@ TOO_WIDE = """() => {
 
 def too_wide(page: Any) -> list[str]:
     """The innermost elements that reach past the right edge, to say what to fix."""
-    return page.evaluate(TOO_WIDE)
+    return [str(text) for text in page.evaluate(TOO_WIDE)]
 
 
 @pytest.mark.parametrize("layout", list(WIDTHS))

@@ -49,11 +49,11 @@ def differing_share(actual: Image.Image, expected: Image.Image) -> float:
     return changed / (actual.width * actual.height)
 
 
-def compare_with_baseline(name: str, png: bytes) -> Comparison:
+def compare_with_baseline(name: str, png: bytes, directory: Path = BASELINES) -> Comparison:
     """Compare a screenshot with its baseline, writing the baseline when the rules allow."""
-    BASELINES.mkdir(exist_ok=True)
-    baseline = BASELINES / f"{name}.png"
-    actual_path = BASELINES / f"{name}.actual.png"
+    directory.mkdir(exist_ok=True)
+    baseline = directory / f"{name}.png"
+    actual_path = directory / f"{name}.actual.png"
     if os.environ.get("LUVAT_UPDATE_BASELINES") == "1":
         baseline.write_bytes(png)
         return Comparison(name, None)

@@ -36,8 +36,8 @@ def open_page(browser: Any, base: str, width: int, session: str | None) -> Any:
 
 def volatile(page: Any) -> list[Any]:
     """What changes between runs however the data is frozen: receipts' content hashes (they
-    cover random public ids)."""
-    return [page.locator("code.hash"), page.locator(".hash")]
+    cover random public ids) and the assessment's public id."""
+    return [page.locator(".hash"), page.locator(".assessment-reference")]
 
 
 TOO_WIDE = """() => {

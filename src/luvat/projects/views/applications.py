@@ -32,6 +32,7 @@ from luvat.projects.errors import (
 )
 from luvat.projects.models import Application, Attachment, Project, SubmissionKind
 from luvat.projects.pdf import receipt_pdf
+from luvat.projects.progress import application_progress
 from luvat.projects.schema_forms import coerce_form_input, form_fields
 from luvat.projects.selectors import (
     application_of_project,
@@ -131,6 +132,12 @@ def application_page(
         "editable": application.status == Status.DRAFT,
         "is_redirect": not meaning(application.route).submitted_here,
         "row": application_row(project=project, application=application),
+        "tasks": application_progress(
+            schema=service.form_schema or {},
+            data=data,
+            attachment_specs=specs,
+            status=application.status,
+        ),
         "processing_time": {
             "days": service.processing_time_days,
             "note": service.processing_time_note,

@@ -25,7 +25,7 @@ class TaskState(StrEnum):
 STATES: dict[TaskState, tuple[Any, str]] = {
     TaskState.COMPLETED: (_("Completed"), ""),
     TaskState.INCOMPLETE: (_("Incomplete"), "blue"),
-    TaskState.CANNOT_START: (_("Cannot start yet"), "grey"),
+    TaskState.CANNOT_START: (_("Cannot start yet"), ""),
     TaskState.SUBMITTED: (_("Submitted"), "green"),
 }
 

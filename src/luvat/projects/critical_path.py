@@ -84,6 +84,11 @@ class LatestDates:
     # Days it may slip with the opening kept (see the module docstring); negative: too late.
     slack: int | None
 
+    @property
+    def late_by(self) -> int | None:
+        """Days too late for the opening (a negative slack as a count), else None."""
+        return -self.slack if self.slack is not None and self.slack < 0 else None
+
 
 @dataclass(frozen=True)
 class CriticalPath:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from luvat import workdays
 from luvat.audit.actors import Actor, ActorKind

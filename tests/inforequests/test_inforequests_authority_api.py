@@ -1,0 +1,116 @@
+"""Authority systems answer inforequests over /api/v1/authority-inforequests/: each sees and
+answers only its own authority's part; another authority (or a key limited to other
+services) is refused as if the inforequest did not exist, and the refusal is in the
+company's access log; an answer is given once and the company sees it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from luvat.audit.models import AccessEvent
+from luvat.identity.models import ApiClient
+from luvat.identity.services import api_key_issue
+from luvat.inforequests.models import Addressee
+from tests.backoffice.factories import POLICE, RESCUE
+from tests.identity.factories import FESTIVAALI
+from tests.inforequests.factories import planned_festival
+from tests.integrations.conftest import issue_api_key
+from tests.integrations.factories import ADMIN
+from tests.samples import MINIMAL_PDF
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/authority-inforequests"
+
+
+def system(authority_code: str, services: list[str] | None = None) -> Client:
+    if services is None:
+        key = issue_api_key(authority_code)
+    else:
+        client = ApiClient.objects.create(
+            name="limited system", authority_code=authority_code, service_codes=services
+        )
+        key = api_key_issue(client=client, actor=ADMIN).token
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+@pytest.fixture
+def asked():
+    planned = planned_festival()
+    inforequest = planned.ask(
+        uploads=[SimpleUploadedFile("kartta.pdf", MINIMAL_PDF, content_type="application/pdf")]
+    )
+    return planned, inforequest
+
+
+def answer(client: Client, inforequest, text: str = "Tarvitaan pelastussuunnitelma."):
+    return client.post(
+        f"{API}/{inforequest.public_id}/answer", {"answer": text}, content_type="application/json"
+    )
+
+
+def test_the_asked_authority_reads_its_part_and_answers_once(asked):
+    _planned, inforequest = asked
+    rescue = system(RESCUE)
+    listed = rescue.get(f"{API}/")
+    assert listed.status_code == 200, listed.content
+    [row] = listed.json()
+    assert row["id"] == str(inforequest.public_id)
+    assert row["service_codes"] == ["event-rescue-plan"]
+    assert row["business_id"] == FESTIVAALI
+    assert [a["file_name"] for a in row["attachments"]] == ["kartta.pdf"]
+    assert row["answered_at"] is None
+
+    one = rescue.get(f"{API}/{inforequest.public_id}")
+    assert one.status_code == 200
+    assert one.json()["question"] == inforequest.question
+
+    answered = answer(rescue, inforequest)
+    assert answered.status_code == 201, answered.content
+    assert answered.json()["answer"] == "Tarvitaan pelastussuunnitelma."
+    mine = Addressee.objects.get(inforequest=inforequest, authority__code=RESCUE)
+    assert mine.answered_at is not None and mine.answer == "Tarvitaan pelastussuunnitelma."
+    # The police's part is its own: still open.
+    assert Addressee.objects.get(inforequest=inforequest, authority__code=POLICE).answer == ""
+    assert rescue.get(f"{API}/", {"answered": "false"}).json() == []
+
+    again = answer(rescue, inforequest, "Toinen vastaus.")
+    assert again.status_code == 409
+    assert again.json()["type"] == "/problems/already-answered"
+    mine.refresh_from_db()
+    assert mine.answer == "Tarvitaan pelastussuunnitelma."
+
+
+def test_another_authority_is_refused_as_if_the_inforequest_did_not_exist(asked):
+    _planned, inforequest = asked
+    other = system("TUKES")
+    assert other.get(f"{API}/").json() == []
+    read = other.get(f"{API}/{inforequest.public_id}")
+    assert read.status_code == 404 and read.json()["type"] == "/problems/not-found"
+    refused = answer(other, inforequest, "Ei tarvita.")
+    assert refused.status_code == 404 and refused.json()["type"] == "/problems/not-found"
+    assert not Addressee.objects.filter(inforequest=inforequest, answered_at__isnull=False)
+    denied = AccessEvent.objects.filter(
+        subject_business_id=FESTIVAALI, object_type="inforequest", outcome="denied"
+    )
+    assert denied.count() == 2
+    assert {e.actor_organisation for e in denied} == {"TUKES"}
+
+
+def test_a_key_limited_to_other_services_of_the_asked_authority_is_refused(asked):
+    _planned, inforequest = asked
+    limited = system(RESCUE, services=["some-other-service"])
+    assert limited.get(f"{API}/").json() == []
+    assert limited.get(f"{API}/{inforequest.public_id}").status_code == 404
+    assert answer(limited, inforequest).status_code == 404
+    assert not Addressee.objects.filter(inforequest=inforequest, answered_at__isnull=False)
+
+
+def test_no_key_no_answer_and_an_empty_answer_is_invalid(asked):
+    _planned, inforequest = asked
+    assert answer(Client(), inforequest).status_code == 401
+    blank = answer(system(POLICE), inforequest, "   ")
+    assert blank.status_code == 422
+    assert blank.json()["type"] == "/problems/validation-error"
+    assert not Addressee.objects.filter(inforequest=inforequest, answered_at__isnull=False)

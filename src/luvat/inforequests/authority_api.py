@@ -114,7 +114,10 @@ def _own(request: HttpRequest, inforequest_id: UUID) -> tuple[InforequestView, A
 def list_asked(request: HttpRequest, answered: bool | None = None) -> list[dict[str, Any]]:
     rows = addressees_for_authority(actor_from_request(request), answered=answered)
     prefetch_related_objects(rows, "inforequest__attachments")
-    return [_asked(row, list(row.inforequest.attachments.all())) for row in rows]
+    return [
+        _asked(row, [f for f in row.inforequest.attachments.all() if f.addressee_id is None])
+        for row in rows
+    ]
 
 
 @router.get("/{inforequest_id}", response=AskedOut, summary="One inforequest put to you")

@@ -131,18 +131,7 @@ def inforequest_ask(
         addressee.services.set(services)
     stored: list[InforequestAttachment] = []
     try:
-        for upload, kind, sha256 in checked:
-            attachment = InforequestAttachment(
-                inforequest=inforequest,
-                original_name=(upload.name or "file")[-255:],
-                content_type=filetypes.mime_type(kind),
-                size=upload.size or 0,
-                sha256=sha256,
-                uploaded_by=actor.ref,
-            )
-            attachment.file.save("upload", upload, save=False)
-            stored.append(attachment)
-            attachment.save()
+        _store_files(inforequest=inforequest, checked=checked, actor=actor, stored=stored)
         audit_record(
             actor=actor,
             action="inforequest.ask",
@@ -157,8 +146,7 @@ def inforequest_ask(
         notifications_publish(asked_notices(inforequest))
     except Exception:
         # The files reached storage before their rows: do not leave them behind.
-        for attachment in stored:
-            attachment.file.storage.delete(attachment.file.name)
+        _delete_files(stored)
         raise
     return inforequest
 
@@ -205,10 +193,47 @@ def _lock_addressee(addressee: Addressee) -> Addressee:
     )
 
 
+def _store_files(
+    *,
+    inforequest: Inforequest,
+    checked: list[tuple[UploadedFile, str, str]],
+    actor: Actor,
+    stored: list[InforequestAttachment],
+    addressee: Addressee | None = None,
+) -> None:
+    """Save checked uploads under random names, each added to ``stored`` as soon as its file
+    is in storage (so that the caller can delete them all if anything fails later)."""
+    for upload, kind, sha256 in checked:
+        attachment = InforequestAttachment(
+            inforequest=inforequest,
+            addressee=addressee,
+            original_name=(upload.name or "file")[-255:],
+            content_type=filetypes.mime_type(kind),
+            size=upload.size or 0,
+            sha256=sha256,
+            uploaded_by=actor.ref,
+        )
+        attachment.file.save("upload", upload, save=False)
+        stored.append(attachment)
+        attachment.save()
+
+
+def _delete_files(stored: Sequence[InforequestAttachment]) -> None:
+    for attachment in stored:
+        attachment.file.storage.delete(attachment.file.name)
+
+
 @transaction.atomic
-def inforequest_answer(*, addressee: Addressee, answer: str, actor: Actor) -> Addressee:
-    """The asked authority's official answers; the company hears of it. Another authority's
-    official is refused as if the inforequest did not exist."""
+def inforequest_answer(
+    *,
+    addressee: Addressee,
+    answer: str,
+    actor: Actor,
+    uploads: Sequence[UploadedFile] = (),
+) -> Addressee:
+    """The asked authority's official answers, with files checked by content and scanned like
+    the customer's; the company hears of it. Another authority's official is refused as if
+    the inforequest did not exist."""
     addressee = _lock_addressee(addressee)
     inforequest = addressee.inforequest
     authorise(
@@ -227,18 +252,37 @@ def inforequest_answer(*, addressee: Addressee, answer: str, actor: Actor) -> Ad
         raise InvalidInforequest({"answer": [_("Write the answer.")]})
     if len(answer) > ANSWER_MAX:
         raise InvalidInforequest({"answer": [_("The answer may be at most 10 000 characters.")]})
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise InvalidInforequest({"attachments": [_("Attach at most 10 files.")]})
+    checked = _checked_files(uploads)
     addressee.answer = answer
     addressee.answered_at = timezone.now()
     addressee.answered_by = actor.ref
     addressee.answered_by_label = actor.label
     addressee.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
-    audit_record(
-        actor=actor,
-        action="inforequest.answer",
-        target=inforequest,
-        details={"authority": addressee.authority.code},
-    )
-    notifications_publish([answered_notice(addressee)])
+    stored: list[InforequestAttachment] = []
+    try:
+        _store_files(
+            inforequest=inforequest,
+            checked=checked,
+            actor=actor,
+            stored=stored,
+            addressee=addressee,
+        )
+        audit_record(
+            actor=actor,
+            action="inforequest.answer",
+            target=inforequest,
+            details={
+                "authority": addressee.authority.code,
+                "attachments": [sha256 for _upload, _kind, sha256 in checked],
+            },
+        )
+        notifications_publish([answered_notice(addressee)])
+    except Exception:
+        # The files reached storage before their rows: do not leave them behind.
+        _delete_files(stored)
+        raise
     return addressee
 
 

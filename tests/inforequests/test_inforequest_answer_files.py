@@ -19,12 +19,6 @@ from tests.samples import MINIMAL_PDF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def official_client(authority_code: str) -> Client:
     client = Client()
     act_as_official(

@@ -65,6 +65,12 @@ def test_the_asked_authority_reads_its_part_and_answers_once(asked):
     one = rescue.get(f"{API}/{inforequest.public_id}")
     assert one.status_code == 200
     assert one.json()["question"] == inforequest.question
+    file_url = f"{API}/{inforequest.public_id}/attachments/{row['attachments'][0]['id']}"
+    download = rescue.get(file_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == MINIMAL_PDF  # type: ignore[attr-defined]
+    missing = rescue.get(f"{API}/{inforequest.public_id}/attachments/{inforequest.public_id}")
+    assert missing.status_code == 404
 
     answered = answer(rescue, inforequest)
     assert answered.status_code == 201, answered.content
@@ -90,11 +96,14 @@ def test_another_authority_is_refused_as_if_the_inforequest_did_not_exist(asked)
     assert read.status_code == 404 and read.json()["type"] == "/problems/not-found"
     refused = answer(other, inforequest, "Ei tarvita.")
     assert refused.status_code == 404 and refused.json()["type"] == "/problems/not-found"
+    attachment = inforequest.attachments.get()
+    file_url = f"{API}/{inforequest.public_id}/attachments/{attachment.public_id}"
+    assert other.get(file_url).status_code == 404
     assert not Addressee.objects.filter(inforequest=inforequest, answered_at__isnull=False)
     denied = AccessEvent.objects.filter(
         subject_business_id=FESTIVAALI, object_type="inforequest", outcome="denied"
     )
-    assert denied.count() == 2
+    assert denied.count() == 3
     assert {e.actor_organisation for e in denied} == {"TUKES"}
 
 

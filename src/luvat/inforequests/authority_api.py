@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from luvat.identity.apiauth import authority_system_auth
@@ -25,6 +25,7 @@ from luvat.inforequests.models import Addressee
 from luvat.inforequests.selectors import (
     InforequestView,
     addressees_for_authority,
+    attachment_of,
     inforequest_for,
 )
 from luvat.inforequests.services import ANSWER_MAX, inforequest_answer
@@ -56,7 +57,7 @@ class AskedOut(Schema):
     asked_at: datetime
     service_codes: list[str] = Field(description="the authority's permits it is about")
     attachments: list[QuestionAttachmentOut] = Field(
-        description="the files attached to the question (read them in the officials' inbox)"
+        description="the files attached to the question: GET …/attachments/{id} for each"
     )
     answer: str
     answered_at: datetime | None
@@ -154,3 +155,26 @@ def answer_asked(
             errors=[{"field": f, "messages": m} for f, m in invalid.errors.items()],
         ) from None
     return 201, _asked(answered, view.attachments)
+
+
+@router.get(
+    "/{inforequest_id}/attachments/{attachment_id}",
+    response={200: None},
+    summary="A file attached to an inforequest put to you",
+)
+def get_question_file(
+    request: HttpRequest, inforequest_id: UUID, attachment_id: UUID
+) -> FileResponse:
+    view, _addressee = _own(request, inforequest_id)
+    try:
+        attachment = attachment_of(view, attachment_id)
+    except Http404:
+        raise ApiProblem(status=404, slug="not-found", detail="No such attachment.") from None
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -101,7 +101,11 @@ def test_a_refused_file_refuses_the_whole_answer_and_stores_nothing(upload, medi
         answer_url(inforequest, rescue_part), {"answer": "Katso liite.", "attachment": [upload]}
     )
     assert response.status_code == 422
-    assert upload.name in response.content.decode()
+    page = response.content.decode()
+    # Told next to the file field, and the typed answer is kept for the next try.
+    error = f'id="answer-files-error-{rescue_part.public_id}">{upload.name}: '
+    assert error in page
+    assert "Katso liite.</textarea>" in page
     rescue_part.refresh_from_db()
     assert rescue_part.answered_at is None and rescue_part.answer == ""
     assert not InforequestAttachment.objects.exists()

@@ -12,9 +12,11 @@ from django.test import Client
 from luvat.audit.models import AccessEvent
 from luvat.identity.models import ApiClient
 from luvat.identity.services import api_key_issue
-from luvat.inforequests.models import Addressee
+from luvat.inforequests.models import Addressee, InforequestAttachment
+from luvat.uploads.scanning import EICAR
 from tests.backoffice.factories import POLICE, RESCUE
-from tests.identity.factories import FESTIVAALI
+from tests.identity.factories import FESTIVAALI, LocalMandateFactory
+from tests.identity.helpers import act_for_company
 from tests.inforequests.factories import planned_festival
 from tests.integrations.conftest import issue_api_key
 from tests.integrations.factories import ADMIN
@@ -123,3 +125,46 @@ def test_no_key_no_answer_and_an_empty_answer_is_invalid(asked):
     assert blank.status_code == 422
     assert blank.json()["type"] == "/problems/validation-error"
     assert not Addressee.objects.filter(inforequest=inforequest, answered_at__isnull=False)
+
+
+def test_an_answer_with_files_over_the_api_is_checked_and_reaches_the_company(asked):
+    _planned, inforequest = asked
+    url = f"{API}/{inforequest.public_id}/answer-with-files"
+    other = system("TUKES").post(
+        url, {"answer": "Ei.", "files": [SimpleUploadedFile("a.pdf", MINIMAL_PDF)]}
+    )
+    assert other.status_code == 404
+    rescue = system(RESCUE)
+    infected = rescue.post(
+        url,
+        {
+            "answer": "Ohje liitteenä.",
+            "files": [
+                SimpleUploadedFile("ohje.pdf", MINIMAL_PDF),
+                SimpleUploadedFile("virus.txt", b"x" * 100 + EICAR),
+            ],
+        },
+    )
+    assert infected.status_code == 422
+    assert infected.json()["errors"][0]["field"] == "attachments"
+    assert not InforequestAttachment.objects.filter(addressee__isnull=False).exists()
+    assert not Addressee.objects.filter(inforequest=inforequest, answered_at__isnull=False)
+
+    sent = rescue.post(
+        url, {"answer": "Ohje liitteenä.", "files": [SimpleUploadedFile("ohje.pdf", MINIMAL_PDF)]}
+    )
+    assert sent.status_code == 201, sent.content
+    assert [f["file_name"] for f in sent.json()["answer_attachments"]] == ["ohje.pdf"]
+    assert [f["file_name"] for f in sent.json()["attachments"]] == ["kartta.pdf"]
+    listed = rescue.get(f"{API}/").json()
+    assert [f["file_name"] for f in listed[0]["answer_attachments"]] == ["ohje.pdf"]
+
+    company = Client()
+    act_for_company(company, LocalMandateFactory.create(business_id=FESTIVAALI).person, FESTIVAALI)
+    document = company.get(f"/api/v1/inforequests/{inforequest.public_id}").json()
+    answers = {a["authority_code"]: a for a in document["answers"]}
+    assert answers[RESCUE]["answer"] == "Ohje liitteenä."
+    assert [f["file_name"] for f in answers[RESCUE]["attachments"]] == ["ohje.pdf"]
+    # The police system, asked too, sees neither the rescue's answer nor its file.
+    police = system(POLICE).get(f"{API}/{inforequest.public_id}").json()
+    assert police["answer"] == "" and police["answer_attachments"] == []

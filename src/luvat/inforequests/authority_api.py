@@ -16,12 +16,13 @@ from uuid import UUID
 
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from luvat.identity.apiauth import authority_system_auth
 from luvat.identity.door import actor_from_request
 from luvat.inforequests.errors import AlreadyAnswered, InvalidInforequest
-from luvat.inforequests.models import Addressee
+from luvat.inforequests.models import Addressee, InforequestAttachment
 from luvat.inforequests.selectors import (
     InforequestView,
     addressees_for_authority,
@@ -30,6 +31,7 @@ from luvat.inforequests.selectors import (
 )
 from luvat.inforequests.services import ANSWER_MAX, inforequest_answer
 from luvat.web.api_errors import ApiProblem
+from luvat.web.ratelimits import check_api
 
 router = Router(tags=["authority systems"], auth=authority_system_auth)
 
@@ -62,13 +64,31 @@ class AskedOut(Schema):
     answer: str
     answered_at: datetime | None
     answered_by: str
+    answer_attachments: list[QuestionAttachmentOut] = Field(
+        description="the files your authority attached to its answer"
+    )
 
 
 class AuthorityAnswerIn(Schema):
     answer: str = Field(min_length=1, max_length=ANSWER_MAX)
 
 
-def _asked(addressee: Addressee, attachments: list[Any] | None = None) -> dict[str, Any]:
+def _file(attachment: InforequestAttachment) -> dict[str, Any]:
+    return {
+        "id": attachment.public_id,
+        "file_name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
+def _asked(
+    addressee: Addressee,
+    attachments: list[InforequestAttachment],
+    own_files: list[InforequestAttachment] | None = None,
+) -> dict[str, Any]:
+    """``attachments``: the question's files; ``own_files``: the answer's."""
     inforequest = addressee.inforequest
     return {
         "id": inforequest.public_id,
@@ -82,19 +102,11 @@ def _asked(addressee: Addressee, attachments: list[Any] | None = None) -> dict[s
         "shared_data": inforequest.shared_data,
         "asked_at": inforequest.asked_at,
         "service_codes": [s.code for s in addressee.services.all()],
-        "attachments": [
-            {
-                "id": a.public_id,
-                "file_name": a.original_name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in (attachments if attachments is not None else [])
-        ],
+        "attachments": [_file(a) for a in attachments],
         "answer": addressee.answer,
         "answered_at": addressee.answered_at,
         "answered_by": addressee.answered_by_label,
+        "answer_attachments": [_file(a) for a in own_files or []],
     }
 
 
@@ -116,7 +128,11 @@ def list_asked(request: HttpRequest, answered: bool | None = None) -> list[dict[
     rows = addressees_for_authority(actor_from_request(request), answered=answered)
     prefetch_related_objects(rows, "inforequest__attachments")
     return [
-        _asked(row, [f for f in row.inforequest.attachments.all() if f.addressee_id is None])
+        _asked(
+            row,
+            [f for f in row.inforequest.attachments.all() if f.addressee_id is None],
+            [f for f in row.inforequest.attachments.all() if f.addressee_id == row.pk],
+        )
         for row in rows
     ]
 
@@ -125,7 +141,7 @@ def list_asked(request: HttpRequest, answered: bool | None = None) -> list[dict[
 def get_asked(request: HttpRequest, inforequest_id: UUID) -> dict[str, Any]:
     view, addressee = _own(request, inforequest_id)
     addressee.inforequest = view.inforequest
-    return _asked(addressee, view.attachments)
+    return _asked(addressee, view.attachments, view.files_of(addressee))
 
 
 @router.post(
@@ -136,10 +152,36 @@ def get_asked(request: HttpRequest, inforequest_id: UUID) -> dict[str, Any]:
 def answer_asked(
     request: HttpRequest, inforequest_id: UUID, payload: AuthorityAnswerIn
 ) -> tuple[int, dict[str, Any]]:
+    return 201, _answer(request, inforequest_id, payload.answer, [])
+
+
+@router.post(
+    "/{inforequest_id}/answer-with-files",
+    response={201: AskedOut},
+    summary="Answer with files (multipart: `answer` and one or more `files`, at most 10; "
+    "each checked by content and scanned like the customer's)",
+)
+def answer_asked_with_files(
+    request: HttpRequest,
+    inforequest_id: UUID,
+    answer: Form[str],
+    files: File[list[UploadedFile]],
+) -> tuple[int, dict[str, Any]]:
+    client = getattr(request, "auth", None)
+    check_api(request, "upload", f"api-client:{getattr(client, 'pk', '')}")
+    return 201, _answer(request, inforequest_id, answer, files)
+
+
+def _answer(
+    request: HttpRequest, inforequest_id: UUID, text: str, uploads: list[UploadedFile]
+) -> dict[str, Any]:
     view, addressee = _own(request, inforequest_id)
     try:
         answered = inforequest_answer(
-            addressee=addressee, answer=payload.answer, actor=actor_from_request(request)
+            addressee=addressee,
+            answer=text,
+            actor=actor_from_request(request),
+            uploads=uploads,
         )
     except AlreadyAnswered:
         raise ApiProblem(
@@ -154,7 +196,7 @@ def answer_asked(
             detail="The answer is not valid; see errors.",
             errors=[{"field": f, "messages": m} for f, m in invalid.errors.items()],
         ) from None
-    return 201, _asked(answered, view.attachments)
+    return _asked(answered, view.attachments, own_files=list(answered.attachments.all()))
 
 
 @router.get(

@@ -168,3 +168,26 @@ def test_an_answer_with_files_over_the_api_is_checked_and_reaches_the_company(as
     # The police system, asked too, sees neither the rescue's answer nor its file.
     police = system(POLICE).get(f"{API}/{inforequest.public_id}").json()
     assert police["answer"] == "" and police["answer_attachments"] == []
+
+
+def test_the_list_takes_the_same_queries_however_many_are_asked(asked):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    planned, _inforequest = asked
+    rescue = system(RESCUE)
+    rescue.get(f"{API}/")  # the key is resolved and remembered once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert rescue.get(f"{API}/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(3):
+        planned.ask(
+            subject=f"Kysymys {n}",
+            uploads=[SimpleUploadedFile(f"liite-{n}.pdf", MINIMAL_PDF)],
+        )
+    assert len(rescue.get(f"{API}/").json()) == 4
+    assert queries() == one

@@ -11,7 +11,6 @@ runs out: delivery is at least once, and receivers de-duplicate on the stable
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 import structlog
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.integrations.documents import encode, envelope
+from luvat.integrations.documents import encode, envelope, json_loads
 from luvat.integrations.endpoints import (
     choose_endpoint,
     circuit_of,
@@ -122,6 +122,13 @@ CLAIM_FIELDS = (
 )
 
 
+# Both sides of a round write only what a repeat fixes: a lease or an outcome lost with the
+# last few hundred milliseconds of commits when PostgreSQL itself crashes sends the message
+# again (at least once; receivers de-duplicate on message_id). So these transactions do not
+# wait for their WAL flush (docs/architecture.md, "Outbox delivery"). Sent in the same
+# round trip as the statement (``SET LOCAL synchronous_commit TO OFF`` after it), so the
+# statement's rows are the first result.
+
 # PostgreSQL: pick (skipping rows another worker holds), lease and read in one statement.
 _CLAIM_SQL = """
 WITH picked AS (
@@ -137,13 +144,51 @@ WITH picked AS (
     RETURNING m.id, m.message_id, m.kind, m.authority_code, m.application_reference,
         m.payload, m.attempts, m.created_at, m.application_id
 )
-SELECT l.id, l.message_id, l.kind, l.authority_code, l.application_reference, l.payload,
+SELECT l.id, l.message_id, l.kind, l.authority_code, l.application_reference,
+    convert_to(l.payload::text, 'UTF8'),
     l.attempts, l.created_at, a.public_id, s.integration_endpoint
 FROM leased l
 LEFT JOIN projects_application a ON a.id = l.application_id
 LEFT JOIN catalogue_service s ON s.id = a.service_id
-ORDER BY l.id
+ORDER BY l.id;
+SET LOCAL synchronous_commit TO OFF
 """
+
+
+# One statement for every outcome of a round: each row gets its own values (one JSON array
+# of rows, one parameter), and only if the lease is still ours (status pending and
+# next_attempt_at the lease we wrote).
+_APPLY_SQL = {
+    "postgresql": """
+UPDATE integrations_outboxmessage AS m
+SET status = v.status, next_attempt_at = v.next_attempt_at,
+    attempts = m.attempts + v.attempts_delta, last_error = v.last_error,
+    delivered_at = COALESCE(v.delivered_at, m.delivered_at)
+FROM json_to_recordset(%s::json) AS v(id bigint, status text, next_attempt_at timestamptz,
+    attempts_delta int, last_error text, delivered_at timestamptz)
+WHERE m.id = v.id AND m.status = %s AND m.next_attempt_at = %s
+RETURNING m.id;
+SET LOCAL synchronous_commit TO OFF
+""",
+    "sqlite": """
+WITH v AS (
+    SELECT value ->> 'id' AS id, value ->> 'status' AS status,
+        value ->> 'next_attempt_at' AS next_attempt_at,
+        value ->> 'attempts_delta' AS attempts_delta, value ->> 'last_error' AS last_error,
+        value ->> 'delivered_at' AS delivered_at
+    FROM json_each(%s)
+)
+UPDATE integrations_outboxmessage
+SET status = v.status, next_attempt_at = v.next_attempt_at,
+    attempts = integrations_outboxmessage.attempts + v.attempts_delta,
+    last_error = v.last_error,
+    delivered_at = COALESCE(v.delivered_at, integrations_outboxmessage.delivered_at)
+FROM v
+WHERE integrations_outboxmessage.id = v.id AND integrations_outboxmessage.status = %s
+    AND integrations_outboxmessage.next_attempt_at = %s
+RETURNING integrations_outboxmessage.id
+""",
+}
 
 
 @transaction.atomic
@@ -181,8 +226,8 @@ def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[
     claimed = []
     for row in rows:
         payload = row["payload"]
-        if isinstance(payload, str | bytes):  # jsonb read raw on a cursor
-            payload = json.loads(payload)
+        if isinstance(payload, bytes | memoryview):  # jsonb read as UTF-8 bytes on a cursor
+            payload = json_loads(bytes(payload))
         payload = payload if isinstance(payload, dict) else {}
         application_id = row["application__public_id"]
         if application_id is None:
@@ -299,48 +344,76 @@ def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> No
             future.result()
 
 
+@dataclass(frozen=True)
+class _Write:
+    """What one row of a round comes to: its new values, and what to count once written."""
+
+    pk: int
+    status: str
+    next_attempt_at: datetime
+    attempts_delta: int
+    last_error: str
+    delivered_at: datetime | None
+    count_as: str
+
+
+def _outcome_write(attempt: Attempt, policy: RetryPolicy, now: datetime) -> _Write:
+    message = attempt.message
+    pending = str(OutboxStatus.PENDING)
+    if attempt.result is None:  # released untried: the attempt does not count
+        until = attempt.release_until or now
+        return _Write(message.pk, pending, until, -1, attempt.release_reason, None, "released")
+    decision = decide(policy, attempts=message.attempts, result=attempt.result, rng=_rng)
+    if decision.step is Step.DELIVERED:
+        delivered = str(OutboxStatus.DELIVERED)
+        return _Write(message.pk, delivered, message.lease, 0, "", now, "delivered")
+    reason = decision.reason[:2000]
+    if decision.step is Step.RETRY:
+        later = now + timedelta(seconds=decision.delay_seconds)
+        return _Write(message.pk, pending, later, 0, reason, None, str(Step.RETRY))
+    return _Write(message.pk, str(OutboxStatus.DEAD), message.lease, 0, reason, None, "dead")
+
+
+def _write_outcomes(writes: list[_Write], lease: datetime) -> set[int]:
+    """One statement: every row whose lease is still ``lease`` takes its values; their ids."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = orjson.dumps(
+        [
+            {
+                "id": w.pk,
+                "status": w.status,
+                "next_attempt_at": adapt(w.next_attempt_at),
+                "attempts_delta": w.attempts_delta,
+                "last_error": w.last_error,
+                "delivered_at": adapt(w.delivered_at),
+            }
+            for w in writes
+        ]
+    ).decode()
+    sql = _APPLY_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rows, str(OutboxStatus.PENDING), adapt(lease)])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def apply_outcomes(attempts: list[Attempt], now: datetime) -> dict[str, int]:
-    """Write each outcome if the lease is still ours (a later worker may own the row now)."""
+    """Write each outcome if the lease is still ours (a later worker may own the row now):
+    one statement per claim's lease (every claim of a round leases with the same time)."""
     policy = retry_policy()
     counts: dict[str, int] = defaultdict(int)
-    delivered: dict[datetime, list[int]] = defaultdict(list)
+    by_lease: dict[datetime, list[tuple[Attempt, _Write]]] = defaultdict(list)
+    for attempt in attempts:
+        by_lease[attempt.message.lease].append((attempt, _outcome_write(attempt, policy, now)))
     with transaction.atomic():
-        for attempt in attempts:
-            message = attempt.message
-            if attempt.result is not None and attempt.result.outcome is Outcome.ACCEPTED:
-                delivered[message.lease].append(message.pk)
-                continue
-            mine = OutboxMessage.objects.filter(
-                pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at=message.lease
-            )
-            if attempt.result is None:
-                mine.update(
-                    next_attempt_at=attempt.release_until or now,
-                    attempts=F("attempts") - 1,
-                    last_error=attempt.release_reason,
-                )
-                counts["released"] += 1
-                continue
-            decision = decide(policy, attempts=message.attempts, result=attempt.result, rng=_rng)
-            if decision.step is Step.RETRY:
-                updated = mine.update(
-                    next_attempt_at=now + timedelta(seconds=decision.delay_seconds),
-                    last_error=decision.reason[:2000],
-                )
-            else:
-                updated = mine.update(status=OutboxStatus.DEAD, last_error=decision.reason[:2000])
-                if updated:
-                    dead_letter_alert(message, decision.reason)
-            counts[str(decision.step) if updated else "lease_lost"] += 1
-        for lease, ids in delivered.items():
-            # One statement per claim: every row of a claim carries the same lease.
-            updated = OutboxMessage.objects.filter(
-                pk__in=ids, status=OutboxStatus.PENDING, next_attempt_at=lease
-            ).update(status=OutboxStatus.DELIVERED, delivered_at=now, last_error="")
-            if updated:
-                counts["delivered"] += updated
-            if updated < len(ids):
-                counts["lease_lost"] += len(ids) - updated
+        for lease, group in by_lease.items():
+            written = _write_outcomes([write for _attempt, write in group], lease)
+            for attempt, write in group:
+                if write.pk not in written:
+                    counts["lease_lost"] += 1
+                    continue
+                counts[write.count_as] += 1
+                if write.count_as == "dead":
+                    dead_letter_alert(attempt.message, write.last_error)
     return counts
 
 

@@ -27,8 +27,9 @@ from typing import Any
 
 import pika
 import structlog
+from pika import frame, spec
 from pika.adapters.select_connection import IOLoop
-from pika.exceptions import AMQPError
+from pika.exceptions import AMQPError, ChannelWrongStateError
 
 from luvat.integrations.policy import DeliveryResult, Outcome
 from luvat.integrations.signing import SIGNATURE_HEADER, sign
@@ -260,14 +261,8 @@ class _Publisher:
         timeout = endpoint.read_timeout_seconds
         try:
             if not self.failure:
+                self._publish_chunk(endpoint, envelopes)
                 for index, envelope in enumerate(envelopes):
-                    self._channel.basic_publish(
-                        exchange=endpoint.amqp_exchange,
-                        routing_key=endpoint.authority_code,
-                        body=envelope.body,
-                        properties=message_properties(endpoint, envelope),
-                        mandatory=True,
-                    )
                     self._tag += 1
                     batch.publishing(self._tag, index, envelope.message_id)
         except AMQPError as exc:
@@ -279,6 +274,28 @@ class _Publisher:
             self._batch = None
             self.used_at = time.monotonic()
         return batch.finish(self.failure)
+
+    def _publish_chunk(self, endpoint: EndpointConfig, envelopes: Sequence[Envelope]) -> None:
+        """Every message's frames (``basic.publish``, header, body) marshalled as
+        ``channel.basic_publish`` does and handed to the connection as one buffer, so the batch
+        leaves in a few large writes rather than three small ones per message."""
+        channel = self._channel
+        if channel is None or not channel.is_open:
+            raise ChannelWrongStateError("the channel is not open")
+        number = channel.channel_number
+        body_max = self._connection._body_max_length
+        frames: list[bytes] = []
+        for envelope in envelopes:
+            body = envelope.body
+            publish = spec.Basic.Publish(
+                exchange=endpoint.amqp_exchange, routing_key=endpoint.authority_code, mandatory=True
+            )
+            frames.append(frame.Method(number, publish).marshal())
+            properties = message_properties(endpoint, envelope)
+            frames.append(frame.Header(number, len(body), properties).marshal())
+            for start in range(0, len(body), body_max):
+                frames.append(frame.Body(number, body[start : start + body_max]).marshal())
+        self._connection._output_marshaled_frames([b"".join(frames)])
 
     def close(self) -> None:
         try:

@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -191,10 +192,9 @@ RETURNING integrations_outboxmessage.id
 }
 
 
-@transaction.atomic
 def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[Claimed]:
     """Lease up to ``limit`` due pending messages of the given authorities to this worker
-    (one statement on PostgreSQL, three on SQLite)."""
+    (one statement on PostgreSQL, a transaction by itself; three in one on SQLite)."""
     codes = sorted(set(authority_codes))
     if not codes or limit <= 0:
         return []
@@ -213,16 +213,18 @@ def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[
             )
             rows = [dict(zip(CLAIM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
     else:
-        due = OutboxMessage.objects.filter(
-            status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
-        ).order_by("next_attempt_at", "id")
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        OutboxMessage.objects.filter(pk__in=ids).update(
-            next_attempt_at=lease, attempts=F("attempts") + 1
-        )
-        rows = list(OutboxMessage.objects.filter(pk__in=ids).order_by("id").values(*CLAIM_FIELDS))
+        with transaction.atomic():
+            due = OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
+            ).order_by("next_attempt_at", "id")
+            ids = list(due.values_list("pk", flat=True)[:limit])
+            if not ids:
+                return []
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                next_attempt_at=lease, attempts=F("attempts") + 1
+            )
+            claimed_rows = OutboxMessage.objects.filter(pk__in=ids).order_by("id")
+            rows = list(claimed_rows.values(*CLAIM_FIELDS))
     claimed = []
     for row in rows:
         payload = row["payload"]
@@ -402,9 +404,13 @@ def apply_outcomes(attempts: list[Attempt], now: datetime) -> dict[str, int]:
     policy = retry_policy()
     counts: dict[str, int] = defaultdict(int)
     by_lease: dict[datetime, list[tuple[Attempt, _Write]]] = defaultdict(list)
+    dead_letters = False
     for attempt in attempts:
-        by_lease[attempt.message.lease].append((attempt, _outcome_write(attempt, policy, now)))
-    with transaction.atomic():
+        write = _outcome_write(attempt, policy, now)
+        dead_letters = dead_letters or write.count_as == "dead"
+        by_lease[attempt.message.lease].append((attempt, write))
+    # One statement is a transaction by itself; a dead letter's audit row joins it in one.
+    with transaction.atomic() if dead_letters or len(by_lease) > 1 else nullcontext():
         for lease, group in by_lease.items():
             written = _write_outcomes([write for _attempt, write in group], lease)
             for attempt, write in group:

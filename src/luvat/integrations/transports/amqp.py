@@ -27,12 +27,12 @@ from typing import Any
 
 import pika
 import structlog
-from pika import frame, spec
 from pika.adapters.select_connection import IOLoop
 from pika.exceptions import AMQPError, ChannelWrongStateError
 
 from luvat.integrations.policy import DeliveryResult, Outcome
 from luvat.integrations.signing import SIGNATURE_HEADER, sign
+from luvat.integrations.transports.amqp_wire import publish_frames
 from luvat.integrations.transports.base import EndpointConfig, Envelope
 from luvat.integrations.transports.topology import Topology, declare_queue, topology
 
@@ -276,26 +276,20 @@ class _Publisher:
         return batch.finish(self.failure)
 
     def _publish_chunk(self, endpoint: EndpointConfig, envelopes: Sequence[Envelope]) -> None:
-        """Every message's frames (``basic.publish``, header, body) marshalled as
-        ``channel.basic_publish`` does and handed to the connection as one buffer, so the batch
-        leaves in a few large writes rather than three small ones per message."""
+        """Every message's frames (:mod:`.amqp_wire`) handed to the connection as one buffer,
+        so the batch leaves in a few large writes rather than three small ones per message."""
         channel = self._channel
         if channel is None or not channel.is_open:
             raise ChannelWrongStateError("the channel is not open")
-        number = channel.channel_number
-        body_max = self._connection._body_max_length
-        frames: list[bytes] = []
-        for envelope in envelopes:
-            body = envelope.body
-            publish = spec.Basic.Publish(
-                exchange=endpoint.amqp_exchange, routing_key=endpoint.authority_code, mandatory=True
-            )
-            frames.append(frame.Method(number, publish).marshal())
-            properties = message_properties(endpoint, envelope)
-            frames.append(frame.Header(number, len(body), properties).marshal())
-            for start in range(0, len(body), body_max):
-                frames.append(frame.Body(number, body[start : start + body_max]).marshal())
-        self._connection._output_marshaled_frames([b"".join(frames)])
+        chunk = publish_frames(
+            channel=channel.channel_number,
+            body_max=self._connection._body_max_length,
+            exchange=endpoint.amqp_exchange,
+            routing_key=endpoint.authority_code,
+            mandatory=True,
+            messages=[(e.body, message_properties(endpoint, e)) for e in envelopes],
+        )
+        self._connection._output_marshaled_frames([chunk])
 
     def close(self) -> None:
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -482,8 +482,8 @@ def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> di
     finished = timezone.now()
     for code, group in by_endpoint.items():
         results = [a.result for a in group if a.result is not None]
-        for result in results:
-            DELIVERY_ATTEMPTS.labels(endpoint=code, outcome=result.outcome.value).inc()
+        for outcome, attempted in Counter(r.outcome.value for r in results).items():
+            DELIVERY_ATTEMPTS.labels(endpoint=code, outcome=outcome).inc(attempted)
         if results:
             endpoint = endpoints[code]
             circuit_record_results(

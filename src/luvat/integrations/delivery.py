@@ -15,7 +15,7 @@ import random
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -296,8 +296,17 @@ def _pool() -> ThreadPoolExecutor:
     return pool
 
 
-def send_amqp(config: EndpointConfig, attempts: list[Attempt]) -> None:
-    """Publish the whole group on this thread's connection, every confirm awaited at once.
+Finish = Callable[[], None]
+"""Completes a group's sending: waits for the answers still to come and sets the results."""
+
+
+def _nothing_to_wait_for() -> None:
+    return None
+
+
+def send_amqp(config: EndpointConfig, attempts: list[Attempt]) -> Finish:
+    """Publish the whole group on this thread's connection; the returned function awaits
+    every confirm at once. Between the two, the worker may prepare its next round.
 
     When the connection cannot be opened or drops, each message without a confirm gets
     the RETRY with the reason; the circuit breaker then counts them as usual."""
@@ -309,20 +318,25 @@ def send_amqp(config: EndpointConfig, attempts: list[Attempt]) -> None:
         else:
             ready.append((attempt, built))
     if not ready:
-        return
-    results = amqp_transport().send_many(config, [built for _attempt, built in ready])
-    for (attempt, _built), result in zip(ready, results, strict=True):
-        attempt.result = result
+        return _nothing_to_wait_for
+    transport = amqp_transport()
+    flight = transport.start_many(config, [built for _attempt, built in ready])
+
+    def finish() -> None:
+        results = transport.finish_many(flight)
+        for (attempt, _built), result in zip(ready, results, strict=True):
+            attempt.result = result
+
+    return finish
 
 
-def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> None:
+def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> Finish:
     """Send a group: AMQP as one batch of publishes (:func:`send_amqp`), HTTP requests in
     parallel. Once ``parallel`` HTTP attempts in a row failed on the endpoint, the rest are
     released untried."""
     config = endpoint_config(endpoint)
     if config.transport == TransportKind.AMQP:
-        send_amqp(config, attempts)
-        return
+        return send_amqp(config, attempts)
     parallel = settings.LUVAT_DELIVERY_CONCURRENCY
     lock = threading.Lock()
     streak = [0]
@@ -344,6 +358,7 @@ def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> No
     else:
         for future in [_pool().submit(attempt_one, attempt) for attempt in attempts]:
             future.result()
+    return _nothing_to_wait_for
 
 
 @dataclass(frozen=True)
@@ -440,8 +455,24 @@ def dead_letter_alert(message: Claimed, reason: str) -> None:
     )
 
 
-def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> dict[str, int]:
-    """Claim, send and record one batch; return counts by outcome (empty when nothing was due)."""
+@dataclass
+class Round:
+    """A claimed batch on its way: sent or published, its answers and outcomes to come."""
+
+    endpoints: dict[str, AuthorityEndpoint]
+    attempts: list[Attempt]
+    by_endpoint: dict[str, list[Attempt]]
+    finishers: list[Finish]
+
+    @property
+    def waiting(self) -> bool:
+        """Whether answers are still to come (an AMQP batch published, not yet confirmed)."""
+        return any(finish is not _nothing_to_wait_for for finish in self.finishers)
+
+
+def round_start(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> Round | None:
+    """Claim a batch and send it (HTTP) or publish it (AMQP, answers still to come); None
+    when nothing was due."""
     now = now or timezone.now()
     endpoints = enabled_endpoints()
     held = circuits_holding(endpoints.values(), now)
@@ -458,7 +489,7 @@ def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> di
         if trial.authority_code not in open_codes:
             claimed += claim(authority_codes=[trial.authority_code], limit=1, now=now)
     if not claimed:
-        return {}
+        return None
     by_endpoint: dict[str, list[Attempt]] = defaultdict(list)
     attempts: list[Attempt] = []
     for message in claimed:
@@ -477,33 +508,68 @@ def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> di
             attempt.release_reason = "held: the endpoint's circuit breaker is open"
         else:
             by_endpoint[endpoint.code].append(attempt)
-    for code, group in by_endpoint.items():
-        send_to_endpoint(endpoints[code], group)
+    finishers = [send_to_endpoint(endpoints[code], group) for code, group in by_endpoint.items()]
+    return Round(endpoints, attempts, by_endpoint, finishers)
+
+
+def round_finish(started: Round) -> dict[str, int]:
+    """Take in a round's answers, fold them into the circuit breakers and record each
+    outcome; counts by outcome."""
+    for finish in started.finishers:
+        finish()
     finished = timezone.now()
-    for code, group in by_endpoint.items():
+    for code, group in started.by_endpoint.items():
         results = [a.result for a in group if a.result is not None]
         for outcome, attempted in Counter(r.outcome.value for r in results).items():
             DELIVERY_ATTEMPTS.labels(endpoint=code, outcome=outcome).inc(attempted)
         if results:
-            endpoint = endpoints[code]
+            endpoint = started.endpoints[code]
             circuit_record_results(
                 endpoint_id=endpoint.pk,
                 results=results,
                 now=finished,
                 known=getattr(endpoint, "_circuit_cache", None),
             )
-    return apply_outcomes(attempts, finished)
+    return apply_outcomes(started.attempts, finished)
+
+
+def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> dict[str, int]:
+    """Claim, send and record one batch; return counts by outcome (empty when nothing was due)."""
+    started = round_start(limit=limit, now=now)
+    return {} if started is None else round_finish(started)
 
 
 def deliver_outbox(*, time_budget_seconds: float = 10.0) -> int:
-    """The worker job: deliver rounds until nothing is due or the time budget is spent."""
+    """The worker job: deliver rounds until nothing is due or the time budget is spent.
+
+    A round whose answers are still to come (AMQP confirms) overlaps the next: that one is
+    claimed and published while the broker answers, and the first's outcomes are recorded
+    after. Its circuit check then sees the outcomes up to the round before the last; HTTP
+    rounds, answered when sent, are recorded before the next one starts."""
     deadline = time.monotonic() + time_budget_seconds
     handled = 0
-    while time.monotonic() < deadline:
-        counts = deliver_round()
-        if not counts:
-            break
+    stop = False
+    in_flight: Round | None = None
+
+    def record(started: Round) -> None:
+        nonlocal handled, stop
+        counts = round_finish(started)
         handled += sum(counts.values())
         if counts.get("released", 0) == sum(counts.values()):
-            break  # everything due is held back: wait for the next run
-    return handled
+            stop = True  # everything due is held back: wait for the next run
+
+    while True:
+        if in_flight is not None and not in_flight.waiting:
+            record(in_flight)
+            in_flight = None
+        try:
+            upcoming = None if stop or time.monotonic() >= deadline else round_start()
+        except BaseException:
+            if in_flight is not None:
+                record(in_flight)  # what went out is recorded before the error rises
+            raise
+        if in_flight is not None:
+            record(in_flight)
+        if upcoming is None:
+            return handled
+        in_flight = upcoming

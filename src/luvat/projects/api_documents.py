@@ -17,7 +17,7 @@ from luvat.projects.errors import (
 from luvat.projects.evidence import EvidenceImmutable
 from luvat.projects.exports import application_document
 from luvat.projects.models import Application, Attachment, Project, Submission
-from luvat.projects.selectors import ApplicationRow, ProjectSummary, project_summary
+from luvat.projects.selectors import ApplicationRow, project_summary
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition
@@ -102,7 +102,7 @@ def project_document(project: Project) -> dict[str, Any]:
                     **document["next_action"],
                     "customer_must_act": row.next_action.customer_must_act,
                 },
-                "critical_path": _application_path(row, summary),
+                "critical_path": _application_path(row),
             }
         )
     return {
@@ -143,7 +143,7 @@ def project_document(project: Project) -> dict[str, Any]:
     }
 
 
-def _application_path(row: ApplicationRow, summary: ProjectSummary) -> dict[str, Any] | None:
+def _application_path(row: ApplicationRow) -> dict[str, Any] | None:
     """The row's dates as the summary page's critical-path table shows them."""
     if row.path is None:
         return None
@@ -156,7 +156,7 @@ def _application_path(row: ApplicationRow, summary: ProjectSummary) -> dict[str,
         "slack_days": None if latest is None else latest.slack,
         "submitted": row.path.submitted,
         "decided": row.path.decided,
-        "on_longest_path": row.application.pk in summary.path.longest,
+        "on_longest_path": row.on_longest_path,
     }
 
 

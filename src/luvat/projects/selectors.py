@@ -214,6 +214,8 @@ class ApplicationRow:
     path: PathDates | None = None
     # What keeps the planned opening (the backward pass; None for dropped applications).
     latest: LatestDates | None = None
+    # On the chain of applications to the latest expected decision.
+    on_longest_path: bool = False
 
     @property
     def submitted_before_needed(self) -> list[Application]:
@@ -427,6 +429,7 @@ def _summary(
     for row in live:
         row.path = path.dates.get(row.application.pk)
         row.latest = path.latest.get(row.application.pk)
+        row.on_longest_path = row.application.pk in path.longest
     return ProjectSummary(
         project=project,
         rows=rows,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,11 @@ from luvat.notifications.services import notifications_publish
 from luvat.projects.errors import AttachmentRejected
 from luvat.projects.models import Application, Project
 from luvat.projects.services import project_create_from_assessment, shared_data_set
-from luvat.projects.services.applications import PriorExchange, application_add_with_exchange
+from luvat.projects.services.applications import (
+    ExchangeFile,
+    PriorExchange,
+    application_add_with_exchange,
+)
 from luvat.projects.services.attachments import check_file
 from luvat.projects.services.projects import lock_project, shared_data_current
 from luvat.uploads import filetypes
@@ -287,12 +292,28 @@ def inforequest_answer(
 
 
 def exchange_of(addressee: Addressee) -> PriorExchange:
-    """What the application made from ``addressee``'s answer carries."""
+    """What the application made from ``addressee``'s answer carries: the question and its
+    files, this authority's answer and its files (linked, never another authority's)."""
     inforequest = addressee.inforequest
     if addressee.answered_at is None:
         raise NotAnswered(inforequest.reference)
+    files = InforequestAttachment.objects.filter(
+        Q(addressee__isnull=True) | Q(addressee=addressee), inforequest=inforequest
+    ).order_by("uploaded_at", "id")
     return PriorExchange(
         reference=inforequest.reference,
+        inforequest_id=str(inforequest.public_id),
+        files=tuple(
+            ExchangeFile(
+                id=str(file.public_id),
+                part="question" if file.addressee_id is None else "answer",
+                name=file.original_name,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=file.sha256,
+            )
+            for file in files
+        ),
         subject=inforequest.subject,
         question=inforequest.question,
         asked_at=inforequest.asked_at,
@@ -307,9 +328,9 @@ def exchange_of(addressee: Addressee) -> PriorExchange:
 @transaction.atomic
 def inforequest_convert(*, addressee: Addressee, service: Service, actor: Actor) -> Application:
     """Make an answered inforequest an application for one of the permits asked about at that
-    authority: a draft in the project carrying the question and the answer, its form pre-filled
-    from the project's shared data (typed with the question). Converting again returns the
-    same application."""
+    authority: a draft in the project carrying the question and the answer with their files
+    (linked, see :class:`ExchangeFile`), its form pre-filled from the project's shared data
+    (typed with the question). Converting again returns the same application."""
     addressee = _lock_addressee(addressee)
     inforequest = addressee.inforequest
     authorise(
@@ -343,6 +364,7 @@ def inforequest_convert(*, addressee: Addressee, service: Service, actor: Actor)
             "authority": addressee.authority.code,
             "service": service.code,
             "application": application.reference,
+            "files": [file.sha256 for file in exchange.files],
         },
     )
     return application

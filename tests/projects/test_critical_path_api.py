@@ -4,6 +4,7 @@ a fixed number of queries whatever the size, and another company refused as a mi
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from luvat import workdays
+from luvat.catalogue.models import Service
 from luvat.projects.models import Project
 from luvat.projects.selectors import project_summary
 from luvat.projects.services import application_status_change, project_create, shared_data_set
@@ -36,7 +38,7 @@ def api(client, vocab):
 
 def chain_project(length: int, *, opening: date | None) -> Project:
     """``length`` permits, each following the decision of the one before, 30 days each."""
-    services = []
+    services: list[Service] = []
     for i in range(length):
         service = plain_service(f"step-{i}", f"Vaihe {i}", processing_time_days=30)
         if services:
@@ -53,7 +55,7 @@ def chain_project(length: int, *, opening: date | None) -> Project:
     return project
 
 
-def by_code(document: dict) -> dict[str, dict]:
+def by_code(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {a["service_code"]: a for a in document["applications"]}
 
 
@@ -83,6 +85,9 @@ def test_the_api_gives_the_summary_pages_dates(api):
     # Field by field what the summary page shows: one rule, one place.
     summary = project_summary(project=project)
     for row in summary.live_rows:
+        assert row.path is not None and row.latest is not None
+        assert row.path.earliest_submission and row.path.expected_decision
+        assert row.latest.latest_submission and row.latest.latest_decision
         path = applications[row.application.service.code]["critical_path"]
         assert path == {
             "earliest_submission": row.path.earliest_submission.isoformat(),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from luvat.workdays import (
     add_working_days,
     is_working_day,
+    latest_start_for_deadline,
     latest_submission_date,
     next_working_day,
     statutory_deadline,
@@ -80,3 +81,21 @@ def test_latest_submission_is_a_working_day_at_least_the_lead_time_before(start,
         # exactly n working days from the submission day up to the day before the start
         span = range((start - latest).days)
         assert sum(1 for i in span if is_working_day(latest + timedelta(days=i))) == n
+
+
+@given(days, days, st.integers(min_value=0, max_value=400))
+def test_latest_start_is_the_statutory_deadline_counted_backwards(deadline, start, n):
+    """The backward rule is the exact inverse of the forward one: a period started on ``start``
+    ends by ``deadline`` exactly when ``start`` is not after the latest start."""
+    latest = latest_start_for_deadline(deadline, n)
+    assert (statutory_deadline(start, n) <= deadline) == (start <= latest)
+    assert statutory_deadline(latest, n) <= deadline
+    assert statutory_deadline(latest + timedelta(days=1), n) > deadline
+
+
+def test_latest_start_before_a_deadline_on_christmas_eve():
+    # Decided by Thursday 24.12.2026 (not a working day): the last working day by it is
+    # Wednesday 23.12., so a 14-day period must start by 9.12.
+    assert latest_start_for_deadline(date(2026, 12, 24), 14) == date(2026, 12, 9)
+    assert statutory_deadline(date(2026, 12, 9), 14) == date(2026, 12, 23)
+    assert statutory_deadline(date(2026, 12, 10), 14) == date(2026, 12, 28)

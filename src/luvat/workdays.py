@@ -67,6 +67,17 @@ def statutory_deadline(start: date, days: int) -> date:
     return next_working_day(start + timedelta(days=days))
 
 
+def latest_start_for_deadline(deadline: date, days: int) -> date:
+    """The last ``start`` whose :func:`statutory_deadline` of ``days`` falls on or before
+    ``deadline``: the same rule counted backwards, so for every ``start``
+    ``statutory_deadline(start, days) <= deadline`` exactly when ``start <= `` this day.
+
+    A period ends on the first working day not before ``start + days``; that is by
+    ``deadline`` exactly when ``start + days`` is not after the last working day by it.
+    """
+    return previous_working_day(deadline) - timedelta(days=days)
+
+
 def add_months(start: date, months: int) -> date:
     """The day ``months`` months after (or before, when negative) ``start`` (law 150/1930 §3).
 

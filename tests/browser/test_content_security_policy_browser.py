@@ -131,6 +131,7 @@ def test_customer_official_and_administrator_pages(live_server, browser) -> None
     watched.visit("/fi/projects/")
     watched.visit(f"/fi/projects/{project.public_id}/")  # the summary, with its timeline
     assert watched.page.locator("svg.timeline-track").count() >= 1
+    assert watched.page.locator("svg.gantt-track").count() >= 1  # the critical path's chart
     watched.visit(f"/fi/projects/{project.public_id}/applications/{police.public_id}/")
     watched.visit(f"/fi/projects/{project.public_id}/applications/{rescue.public_id}/")
     watched.visit(f"/fi/projects/{project.public_id}/shared-data/")

@@ -1,6 +1,7 @@
 """Done-when (issue 19): an inforequest to two authorities, both officials answer in the back
 office, and the customer makes one answer an application with one click; the application shows
-the question and the answer and its form is pre-filled with what was told with the question."""
+the question and the answer and its form is pre-filled with what was told with the question;
+a file an official attaches to the answer reaches the customer with it."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def log_in(browser, base, name, choice):
     return context, page
 
 
-def answer_as(browser, base, name, code, text):
+def answer_as(browser, base, name, code, text, file=None):
     context, page = log_in(browser, base, name, code)
     page.goto(f"{base}/fi/backoffice/")
     page.get_by_role("link", name="1 neuvontapyyntö odottaa viranomaisesi vastausta").click()
@@ -34,6 +35,9 @@ def answer_as(browser, base, name, code, text):
     main = page.inner_text("main")
     assert "Tarvitaanko pelastussuunnitelma" in main and "Puistofestivaali 2027" in main
     page.get_by_label("Viranomaisesi vastaus").fill(text)
+    if file is not None:
+        page.get_by_label("Liitä vastaukseen tiedostoja (vapaaehtoinen)").set_input_files(file)
+        assert axe_violations(page) == [], page.url
     page.get_by_role("button", name="Lähetä vastaus").click()
     assert "Vastauksesi lähetettiin asiakkaalle." in page.inner_text("main")
     assert axe_violations(page) == [], page.url
@@ -69,7 +73,16 @@ def test_two_authorities_answer_and_one_answer_becomes_a_pre_filled_application(
     assert "lavasuunnitelma.pdf" in main and main.count("Odottaa vastausta.") == 2
     assert axe_violations(customer) == [], customer.url
 
-    answer_as(browser, base, planned.rescue.label, RESCUE, "Tarvitaan, 14 päivää ennen tapahtumaa.")
+    guide = tmp_path / "pelastussuunnitelman-ohje.pdf"
+    guide.write_bytes(MINIMAL_PDF)
+    answer_as(
+        browser,
+        base,
+        planned.rescue.label,
+        RESCUE,
+        "Tarvitaan, 14 päivää ennen tapahtumaa.",
+        file=str(guide),
+    )
     answer_as(
         browser, base, planned.police.label, POLICE, "Tee yleisötilaisuusilmoitus 5 päivää ennen."
     )
@@ -79,6 +92,9 @@ def test_two_authorities_answer_and_one_answer_becomes_a_pre_filled_application(
     main = customer.inner_text("main")
     assert "Tarvitaan, 14 päivää ennen tapahtumaa." in main
     assert "Tee yleisötilaisuusilmoitus 5 päivää ennen." in main
+    # The rescue's file comes with its answer (officials attach files, issue 19).
+    assert "Vastauksen liitteet" in main
+    assert customer.get_by_role("link", name="pelastussuunnitelman-ohje.pdf").is_visible()
     customer.get_by_role("button", name="Hae: Pelastussuunnitelma tällä vastauksella").click()
     main = customer.inner_text("main")
     assert "Tehty neuvontapyynnöstä" in main

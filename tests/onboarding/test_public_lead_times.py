@@ -55,8 +55,10 @@ def sql_cells(quarter: Quarter) -> dict[tuple[str, str], dict[str, Any]]:
         "MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) "
         "FROM r GROUP BY authority, service"
     )
+    # The database's own form of the bounds (UTC text on SQLite), as the ORM would send them.
+    bounds = [connection.ops.adapt_datetimefield_value(value) for value in (low, high)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [low, high])
+        cursor.execute(sql, bounds)
         return {
             (a, s): {"n": n, "median": float(m), "p90": float(p)}
             for a, s, n, m, p in cursor.fetchall()

@@ -16,7 +16,12 @@ from luvat import workdays
 from luvat.audit.actors import Actor, ActorKind
 from luvat.projects.models import Project
 from luvat.projects.selectors import project_summary
-from luvat.projects.services import application_status_change, project_create
+from luvat.projects.services import (
+    application_add,
+    application_status_change,
+    project_create,
+    shared_data_set,
+)
 from luvat.projects.status import Outcome, Status
 from tests.identity.factories import FESTIVAALI, TERAS, LocalMandateFactory
 from tests.identity.helpers import act_for_company
@@ -179,3 +184,37 @@ def test_another_company_sees_none_of_it(customer, two_step_project):
     assert other.post(url(project, building, "submit/")).status_code == 404
     building.refresh_from_db()
     assert building.status == Status.DRAFT
+
+
+def test_the_application_page_lists_its_latest_dates_slack_and_the_longest_path(
+    customer, two_step_project
+):
+    project = two_step_project
+    today = timezone.localdate()
+    plan_decision = workdays.statutory_deadline(today, 90)
+    building_decision = workdays.statutory_deadline(plan_decision, 60)
+    opening = building_decision + timedelta(days=30)
+    shared_data_set(
+        project=project, values={"start_date": opening.isoformat()}, actor=FESTIVAALI_CUSTOMER
+    )
+    project.refresh_from_db()
+    building = project.applications.get(service__code="building-permit")
+    row = next(r for r in project_summary(project=project).live_rows if r.application == building)
+    latest = row.latest.latest_submission
+
+    page = customer.get(url(project, building)).content.decode()
+    facts = page[
+        page.index('id="facts-title"') : page.index("</dl>", page.index('id="facts-title"'))
+    ]
+    assert f"Latest submission</dt><dd>{latest.day}.{latest.month}.{latest.year}</dd>" in facts
+    assert f"Decision needed by</dt><dd>{opening.day}.{opening.month}.{opening.year}</dd>" in facts
+    assert f"Slack</dt><dd>{row.latest.slack} days</dd>" in facts
+    assert "On the longest expected path</dt><dd>yes</dd>" in facts
+
+    loose = plain_service("tent-notice-2", "Telttailmoitus", processing_time_days=None)
+    tent = application_add(project=project, service=loose, actor=FESTIVAALI_CUSTOMER)
+    page = customer.get(url(project, tent)).content.decode()
+    assert "On the longest expected path</dt><dd>no</dd>" in page
+    assert "Slack</dt><dd>not known</dd>" in page
+    finnish = customer.get(url(project, building).replace("/en/", "/fi/")).content.decode()
+    assert "Pisimmällä odotetulla polulla</dt><dd>kyllä</dd>" in finnish

@@ -13,6 +13,7 @@ from luvat.identity.api import router as identity_router
 from luvat.identity.door import refusal_response
 from luvat.identity.policy import MandateMissing, RoleMissing
 from luvat.inforequests.api import router as inforequests_router
+from luvat.inforequests.authority_api import router as asked_inforequests_router
 from luvat.integrations.api import router as integrations_router
 from luvat.onboarding.api import router as statistics_router
 from luvat.projects.api import router as projects_router
@@ -53,4 +54,5 @@ api.add_router("/authorities", authority_router)
 api.add_router("/projects/", projects_router)
 api.add_router("/applications/", integrations_router)
 api.add_router("/inforequests/", inforequests_router)
+api.add_router("/authority-inforequests/", asked_inforequests_router)
 api.add_router("/lead-times", statistics_router)

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 
 from luvat.audit.actors import Actor
 from luvat.inforequests.errors import InvalidInforequest, NotAnswered
-from luvat.inforequests.models import Addressee, Inforequest
+from luvat.inforequests.models import Addressee, Inforequest, InforequestAttachment
 from luvat.inforequests.selectors import (
     company_inforequests,
     inforequest_for,
@@ -45,6 +45,14 @@ class InforequestIn(Schema):
     )
 
 
+class AttachmentRefOut(Schema):
+    id: UUID
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
 class AnswerOut(Schema):
     id: UUID
     authority_code: str
@@ -54,14 +62,7 @@ class AnswerOut(Schema):
     answered_at: datetime | None
     answered_by: str
     application_id: UUID | None
-
-
-class AttachmentRefOut(Schema):
-    id: UUID
-    file_name: str
-    content_type: str
-    size: int
-    sha256: str
+    attachments: list[AttachmentRefOut] = Field(description="the files the authority attached")
 
 
 class InforequestOut(Schema):
@@ -93,7 +94,17 @@ def _actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _answer(addressee: Addressee) -> dict[str, Any]:
+def _file(attachment: InforequestAttachment) -> dict[str, Any]:
+    return {
+        "id": attachment.public_id,
+        "file_name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
+def _answer(addressee: Addressee, files: list[InforequestAttachment]) -> dict[str, Any]:
     return {
         "id": addressee.public_id,
         "authority_code": addressee.authority.code,
@@ -103,12 +114,14 @@ def _answer(addressee: Addressee) -> dict[str, Any]:
         "answered_at": addressee.answered_at,
         "answered_by": addressee.answered_by_label,
         "application_id": addressee.application.public_id if addressee.application else None,
+        "attachments": [_file(f) for f in files if f.addressee_id == addressee.pk],
     }
 
 
 def _document(
-    inforequest: Inforequest, addressees: list[Addressee], attachments: Any
+    inforequest: Inforequest, addressees: list[Addressee], files: list[InforequestAttachment]
 ) -> dict[str, Any]:
+    """``files``: the question's (no addressee) and the answers' the caller may see."""
     return {
         "id": inforequest.public_id,
         "reference": inforequest.reference,
@@ -117,17 +130,8 @@ def _document(
         "question": inforequest.question,
         "shared_data": inforequest.shared_data,
         "asked_at": inforequest.asked_at,
-        "answers": [_answer(a) for a in addressees],
-        "attachments": [
-            {
-                "id": a.public_id,
-                "file_name": a.original_name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in attachments
-        ],
+        "answers": [_answer(a, files) for a in addressees],
+        "attachments": [_file(f) for f in files if f.addressee_id is None],
     }
 
 
@@ -142,7 +146,8 @@ def _invalid(error: InvalidInforequest) -> ApiProblem:
 
 def _one(request: HttpRequest, inforequest_id: UUID) -> dict[str, Any]:
     view = inforequest_for(_actor(request), inforequest_id, purpose=request.path)
-    return _document(view.inforequest, view.addressees, view.attachments)
+    answers = [f for _addressee, files in view.parts for f in files]
+    return _document(view.inforequest, view.addressees, [*view.attachments, *answers])
 
 
 @router.get("/", response=list[InforequestOut], summary="The company's inforequests")
@@ -153,7 +158,10 @@ def list_inforequests(request: HttpRequest, project_id: UUID | None = None) -> l
     rows = rows.prefetch_related(
         "attachments", "addressees__authority", "addressees__services", "addressees__application"
     )
-    return [_document(row, list(row.addressees.all()), row.attachments.all()) for row in rows[:200]]
+    return [
+        _document(row, list(row.addressees.all()), list(row.attachments.all()))
+        for row in rows[:200]
+    ]
 
 
 @router.post("/", response={201: InforequestOut}, summary="Ask authorities about a planned project")

@@ -1,5 +1,5 @@
 """An inforequest, the authorities it is addressed to (each answers on its own) and the files
-the customer attached."""
+the customer attached to the question and each authority to its answer."""
 
 from __future__ import annotations
 
@@ -114,6 +114,9 @@ class Addressee(models.Model):
         ]
         indexes = [models.Index(fields=["authority", "answered_at"])]
 
+    if TYPE_CHECKING:
+        attachments: models.Manager[InforequestAttachment]
+
     def __str__(self) -> str:
         return f"{self.inforequest_id} → {self.authority_id}"
 
@@ -128,13 +131,23 @@ def inforequest_attachment_path(instance: InforequestAttachment, filename: str) 
 
 
 class InforequestAttachment(models.Model):
-    """A file the customer attached to the question, checked by content like every upload;
-    served only through a view that asks the policy."""
+    """A file the customer attached to the question, or (with ``addressee``) an asked
+    authority to its answer; checked by content like every upload and served only through a
+    view that asks the policy (another authority never sees an answer's files)."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     inforequest = models.ForeignKey(
         Inforequest,
         verbose_name=_("inforequest"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    # The answer this file belongs to; None: the customer's question.
+    addressee = models.ForeignKey(
+        Addressee,
+        verbose_name=_("answer"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="attachments",
     )

@@ -65,10 +65,21 @@ class InforequestView:
 
     inforequest: Inforequest
     addressees: list[Addressee]
+    # The customer's files of the question.
     attachments: list[InforequestAttachment]
     is_company: bool
     answerable: list[Addressee] = field(default_factory=list)
     told: list[tuple[str, object]] = field(default_factory=list)
+    # The files of each answer the actor may see (by addressee pk).
+    answer_files: dict[int, list[InforequestAttachment]] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> list[tuple[Addressee, list[InforequestAttachment]]]:
+        """Each visible asked authority with the files of its answer."""
+        return [(a, self.answer_files.get(a.pk, [])) for a in self.addressees]
+
+    def files_of(self, addressee: Addressee) -> list[InforequestAttachment]:
+        return self.answer_files.get(addressee.pk, [])
 
 
 def inforequest_for(actor: Actor, public_id: UUID | str, *, purpose: str) -> InforequestView:
@@ -102,17 +113,25 @@ def inforequest_for(actor: Actor, public_id: UUID | str, *, purpose: str) -> Inf
     addressees = list(inforequest.addressees.all())
     is_company = can_act_for_company(actor, inforequest.business_id)
     own = [a for a in addressees if can_answer_inforequest(actor, ref, a.authority.code)]
+    visible = addressees if is_company else own
+    files = list(inforequest.attachments.all())
+    answer_files: dict[int, list[InforequestAttachment]] = defaultdict(list)
+    for attachment in files:
+        if attachment.addressee_id is not None:
+            answer_files[attachment.addressee_id].append(attachment)
     labels = {
         f.code: f.label
         for f in VocabularyField.objects.filter(code__in=list(inforequest.shared_data))
     }
     return InforequestView(
         inforequest=inforequest,
-        addressees=addressees if is_company else own,
-        attachments=list(inforequest.attachments.all()),
+        addressees=visible,
+        attachments=[a for a in files if a.addressee_id is None],
         is_company=is_company,
         answerable=[] if is_company else own,
         told=[(labels.get(code, code), value) for code, value in inforequest.shared_data.items()],
+        # Another authority's answer and its files stay out of an official's view.
+        answer_files={a.pk: answer_files[a.pk] for a in visible if a.pk in answer_files},
     )
 
 
@@ -125,7 +144,9 @@ def addressee_of(view: InforequestView, public_id: UUID | str) -> Addressee:
 
 
 def attachment_of(view: InforequestView, public_id: UUID | str) -> InforequestAttachment:
-    for attachment in view.attachments:
+    """A file of the question or of an answer the actor may see, or 404."""
+    answers = [f for files in view.answer_files.values() for f in files]
+    for attachment in [*view.attachments, *answers]:
         if str(attachment.public_id) == str(public_id):
             return attachment
     raise Http404("no such attachment")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,11 @@ from luvat.notifications.services import notifications_publish
 from luvat.projects.errors import AttachmentRejected
 from luvat.projects.models import Application, Project
 from luvat.projects.services import project_create_from_assessment, shared_data_set
-from luvat.projects.services.applications import PriorExchange, application_add_with_exchange
+from luvat.projects.services.applications import (
+    ExchangeFile,
+    PriorExchange,
+    application_add_with_exchange,
+)
 from luvat.projects.services.attachments import check_file
 from luvat.projects.services.projects import lock_project, shared_data_current
 from luvat.uploads import filetypes
@@ -131,18 +136,7 @@ def inforequest_ask(
         addressee.services.set(services)
     stored: list[InforequestAttachment] = []
     try:
-        for upload, kind, sha256 in checked:
-            attachment = InforequestAttachment(
-                inforequest=inforequest,
-                original_name=(upload.name or "file")[-255:],
-                content_type=filetypes.mime_type(kind),
-                size=upload.size or 0,
-                sha256=sha256,
-                uploaded_by=actor.ref,
-            )
-            attachment.file.save("upload", upload, save=False)
-            stored.append(attachment)
-            attachment.save()
+        _store_files(inforequest=inforequest, checked=checked, actor=actor, stored=stored)
         audit_record(
             actor=actor,
             action="inforequest.ask",
@@ -157,8 +151,7 @@ def inforequest_ask(
         notifications_publish(asked_notices(inforequest))
     except Exception:
         # The files reached storage before their rows: do not leave them behind.
-        for attachment in stored:
-            attachment.file.storage.delete(attachment.file.name)
+        _delete_files(stored)
         raise
     return inforequest
 
@@ -205,10 +198,47 @@ def _lock_addressee(addressee: Addressee) -> Addressee:
     )
 
 
+def _store_files(
+    *,
+    inforequest: Inforequest,
+    checked: list[tuple[UploadedFile, str, str]],
+    actor: Actor,
+    stored: list[InforequestAttachment],
+    addressee: Addressee | None = None,
+) -> None:
+    """Save checked uploads under random names, each added to ``stored`` as soon as its file
+    is in storage (so that the caller can delete them all if anything fails later)."""
+    for upload, kind, sha256 in checked:
+        attachment = InforequestAttachment(
+            inforequest=inforequest,
+            addressee=addressee,
+            original_name=(upload.name or "file")[-255:],
+            content_type=filetypes.mime_type(kind),
+            size=upload.size or 0,
+            sha256=sha256,
+            uploaded_by=actor.ref,
+        )
+        attachment.file.save("upload", upload, save=False)
+        stored.append(attachment)
+        attachment.save()
+
+
+def _delete_files(stored: Sequence[InforequestAttachment]) -> None:
+    for attachment in stored:
+        attachment.file.storage.delete(attachment.file.name)
+
+
 @transaction.atomic
-def inforequest_answer(*, addressee: Addressee, answer: str, actor: Actor) -> Addressee:
-    """The asked authority's official answers; the company hears of it. Another authority's
-    official is refused as if the inforequest did not exist."""
+def inforequest_answer(
+    *,
+    addressee: Addressee,
+    answer: str,
+    actor: Actor,
+    uploads: Sequence[UploadedFile] = (),
+) -> Addressee:
+    """The asked authority's official answers, with files checked by content and scanned like
+    the customer's; the company hears of it. Another authority's official is refused as if
+    the inforequest did not exist."""
     addressee = _lock_addressee(addressee)
     inforequest = addressee.inforequest
     authorise(
@@ -227,28 +257,63 @@ def inforequest_answer(*, addressee: Addressee, answer: str, actor: Actor) -> Ad
         raise InvalidInforequest({"answer": [_("Write the answer.")]})
     if len(answer) > ANSWER_MAX:
         raise InvalidInforequest({"answer": [_("The answer may be at most 10 000 characters.")]})
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise InvalidInforequest({"attachments": [_("Attach at most 10 files.")]})
+    checked = _checked_files(uploads)
     addressee.answer = answer
     addressee.answered_at = timezone.now()
     addressee.answered_by = actor.ref
     addressee.answered_by_label = actor.label
     addressee.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
-    audit_record(
-        actor=actor,
-        action="inforequest.answer",
-        target=inforequest,
-        details={"authority": addressee.authority.code},
-    )
-    notifications_publish([answered_notice(addressee)])
+    stored: list[InforequestAttachment] = []
+    try:
+        _store_files(
+            inforequest=inforequest,
+            checked=checked,
+            actor=actor,
+            stored=stored,
+            addressee=addressee,
+        )
+        audit_record(
+            actor=actor,
+            action="inforequest.answer",
+            target=inforequest,
+            details={
+                "authority": addressee.authority.code,
+                "attachments": [sha256 for _upload, _kind, sha256 in checked],
+            },
+        )
+        notifications_publish([answered_notice(addressee)])
+    except Exception:
+        # The files reached storage before their rows: do not leave them behind.
+        _delete_files(stored)
+        raise
     return addressee
 
 
 def exchange_of(addressee: Addressee) -> PriorExchange:
-    """What the application made from ``addressee``'s answer carries."""
+    """What the application made from ``addressee``'s answer carries: the question and its
+    files, this authority's answer and its files (linked, never another authority's)."""
     inforequest = addressee.inforequest
     if addressee.answered_at is None:
         raise NotAnswered(inforequest.reference)
+    files = InforequestAttachment.objects.filter(
+        Q(addressee__isnull=True) | Q(addressee=addressee), inforequest=inforequest
+    ).order_by("uploaded_at", "id")
     return PriorExchange(
         reference=inforequest.reference,
+        inforequest_id=str(inforequest.public_id),
+        files=tuple(
+            ExchangeFile(
+                id=str(file.public_id),
+                part="question" if file.addressee_id is None else "answer",
+                name=file.original_name,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=file.sha256,
+            )
+            for file in files
+        ),
         subject=inforequest.subject,
         question=inforequest.question,
         asked_at=inforequest.asked_at,
@@ -263,9 +328,9 @@ def exchange_of(addressee: Addressee) -> PriorExchange:
 @transaction.atomic
 def inforequest_convert(*, addressee: Addressee, service: Service, actor: Actor) -> Application:
     """Make an answered inforequest an application for one of the permits asked about at that
-    authority: a draft in the project carrying the question and the answer, its form pre-filled
-    from the project's shared data (typed with the question). Converting again returns the
-    same application."""
+    authority: a draft in the project carrying the question and the answer with their files
+    (linked, see :class:`ExchangeFile`), its form pre-filled from the project's shared data
+    (typed with the question). Converting again returns the same application."""
     addressee = _lock_addressee(addressee)
     inforequest = addressee.inforequest
     authorise(
@@ -299,6 +364,7 @@ def inforequest_convert(*, addressee: Addressee, service: Service, actor: Actor)
             "authority": addressee.authority.code,
             "service": service.code,
             "application": application.reference,
+            "files": [file.sha256 for file in exchange.files],
         },
     )
     return application

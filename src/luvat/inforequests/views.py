@@ -228,8 +228,15 @@ def answer_view(request: ActorRequest, inforequest_id: UUID, addressee_id: UUID)
     view = inforequest_for(actor, inforequest_id, purpose="inforequests:answer")
     addressee = addressee_of(view, addressee_id)
     answer = request.POST.get("answer", "")
+    if request.FILES and (refused := limited(request, "upload", person_key(request))):
+        return refused
     try:
-        inforequest_answer(addressee=addressee, answer=answer, actor=actor)
+        inforequest_answer(
+            addressee=addressee,
+            answer=answer,
+            actor=actor,
+            uploads=request.FILES.getlist("attachment"),
+        )
     except InvalidInforequest as invalid:
         return _detail_page(
             request,

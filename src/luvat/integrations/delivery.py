@@ -11,17 +11,18 @@ runs out: delivery is at least once, and receivers de-duplicate on the stable
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 import structlog
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,7 +31,7 @@ from django.utils import timezone
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.integrations.documents import encode, envelope
+from luvat.integrations.documents import encode, envelope, json_loads
 from luvat.integrations.endpoints import (
     choose_endpoint,
     circuit_of,
@@ -122,6 +123,13 @@ CLAIM_FIELDS = (
 )
 
 
+# Both sides of a round write only what a repeat fixes: a lease or an outcome lost with the
+# last few hundred milliseconds of commits when PostgreSQL itself crashes sends the message
+# again (at least once; receivers de-duplicate on message_id). So these transactions do not
+# wait for their WAL flush (docs/architecture.md, "Outbox delivery"). Sent in the same
+# round trip as the statement (``SET LOCAL synchronous_commit TO OFF`` after it), so the
+# statement's rows are the first result.
+
 # PostgreSQL: pick (skipping rows another worker holds), lease and read in one statement.
 _CLAIM_SQL = """
 WITH picked AS (
@@ -137,19 +145,56 @@ WITH picked AS (
     RETURNING m.id, m.message_id, m.kind, m.authority_code, m.application_reference,
         m.payload, m.attempts, m.created_at, m.application_id
 )
-SELECT l.id, l.message_id, l.kind, l.authority_code, l.application_reference, l.payload,
+SELECT l.id, l.message_id, l.kind, l.authority_code, l.application_reference,
+    convert_to(l.payload::text, 'UTF8'),
     l.attempts, l.created_at, a.public_id, s.integration_endpoint
 FROM leased l
 LEFT JOIN projects_application a ON a.id = l.application_id
 LEFT JOIN catalogue_service s ON s.id = a.service_id
-ORDER BY l.id
+ORDER BY l.id;
+SET LOCAL synchronous_commit TO OFF
 """
 
 
-@transaction.atomic
+# One statement for every outcome of a round: each row gets its own values (one JSON array
+# of rows, one parameter), and only if the lease is still ours (status pending and
+# next_attempt_at the lease we wrote).
+_APPLY_SQL = {
+    "postgresql": """
+UPDATE integrations_outboxmessage AS m
+SET status = v.status, next_attempt_at = v.next_attempt_at,
+    attempts = m.attempts + v.attempts_delta, last_error = v.last_error,
+    delivered_at = COALESCE(v.delivered_at, m.delivered_at)
+FROM json_to_recordset(%s::json) AS v(id bigint, status text, next_attempt_at timestamptz,
+    attempts_delta int, last_error text, delivered_at timestamptz)
+WHERE m.id = v.id AND m.status = %s AND m.next_attempt_at = %s
+RETURNING m.id;
+SET LOCAL synchronous_commit TO OFF
+""",
+    "sqlite": """
+WITH v AS (
+    SELECT value ->> 'id' AS id, value ->> 'status' AS status,
+        value ->> 'next_attempt_at' AS next_attempt_at,
+        value ->> 'attempts_delta' AS attempts_delta, value ->> 'last_error' AS last_error,
+        value ->> 'delivered_at' AS delivered_at
+    FROM json_each(%s)
+)
+UPDATE integrations_outboxmessage
+SET status = v.status, next_attempt_at = v.next_attempt_at,
+    attempts = integrations_outboxmessage.attempts + v.attempts_delta,
+    last_error = v.last_error,
+    delivered_at = COALESCE(v.delivered_at, integrations_outboxmessage.delivered_at)
+FROM v
+WHERE integrations_outboxmessage.id = v.id AND integrations_outboxmessage.status = %s
+    AND integrations_outboxmessage.next_attempt_at = %s
+RETURNING integrations_outboxmessage.id
+""",
+}
+
+
 def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[Claimed]:
     """Lease up to ``limit`` due pending messages of the given authorities to this worker
-    (one statement on PostgreSQL, three on SQLite)."""
+    (one statement on PostgreSQL, a transaction by itself; three in one on SQLite)."""
     codes = sorted(set(authority_codes))
     if not codes or limit <= 0:
         return []
@@ -168,21 +213,23 @@ def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[
             )
             rows = [dict(zip(CLAIM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
     else:
-        due = OutboxMessage.objects.filter(
-            status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
-        ).order_by("next_attempt_at", "id")
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        OutboxMessage.objects.filter(pk__in=ids).update(
-            next_attempt_at=lease, attempts=F("attempts") + 1
-        )
-        rows = list(OutboxMessage.objects.filter(pk__in=ids).order_by("id").values(*CLAIM_FIELDS))
+        with transaction.atomic():
+            due = OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
+            ).order_by("next_attempt_at", "id")
+            ids = list(due.values_list("pk", flat=True)[:limit])
+            if not ids:
+                return []
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                next_attempt_at=lease, attempts=F("attempts") + 1
+            )
+            claimed_rows = OutboxMessage.objects.filter(pk__in=ids).order_by("id")
+            rows = list(claimed_rows.values(*CLAIM_FIELDS))
     claimed = []
     for row in rows:
         payload = row["payload"]
-        if isinstance(payload, str | bytes):  # jsonb read raw on a cursor
-            payload = json.loads(payload)
+        if isinstance(payload, bytes | memoryview):  # jsonb read as UTF-8 bytes on a cursor
+            payload = json_loads(bytes(payload))
         payload = payload if isinstance(payload, dict) else {}
         application_id = row["application__public_id"]
         if application_id is None:
@@ -249,8 +296,17 @@ def _pool() -> ThreadPoolExecutor:
     return pool
 
 
-def send_amqp(config: EndpointConfig, attempts: list[Attempt]) -> None:
-    """Publish the whole group on this thread's connection, every confirm awaited at once.
+Finish = Callable[[], None]
+"""Completes a group's sending: waits for the answers still to come and sets the results."""
+
+
+def _nothing_to_wait_for() -> None:
+    return None
+
+
+def send_amqp(config: EndpointConfig, attempts: list[Attempt]) -> Finish:
+    """Publish the whole group on this thread's connection; the returned function awaits
+    every confirm at once. Between the two, the worker may prepare its next round.
 
     When the connection cannot be opened or drops, each message without a confirm gets
     the RETRY with the reason; the circuit breaker then counts them as usual."""
@@ -262,20 +318,25 @@ def send_amqp(config: EndpointConfig, attempts: list[Attempt]) -> None:
         else:
             ready.append((attempt, built))
     if not ready:
-        return
-    results = amqp_transport().send_many(config, [built for _attempt, built in ready])
-    for (attempt, _built), result in zip(ready, results, strict=True):
-        attempt.result = result
+        return _nothing_to_wait_for
+    transport = amqp_transport()
+    flight = transport.start_many(config, [built for _attempt, built in ready])
+
+    def finish() -> None:
+        results = transport.finish_many(flight)
+        for (attempt, _built), result in zip(ready, results, strict=True):
+            attempt.result = result
+
+    return finish
 
 
-def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> None:
+def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> Finish:
     """Send a group: AMQP as one batch of publishes (:func:`send_amqp`), HTTP requests in
     parallel. Once ``parallel`` HTTP attempts in a row failed on the endpoint, the rest are
     released untried."""
     config = endpoint_config(endpoint)
     if config.transport == TransportKind.AMQP:
-        send_amqp(config, attempts)
-        return
+        return send_amqp(config, attempts)
     parallel = settings.LUVAT_DELIVERY_CONCURRENCY
     lock = threading.Lock()
     streak = [0]
@@ -297,50 +358,83 @@ def send_to_endpoint(endpoint: AuthorityEndpoint, attempts: list[Attempt]) -> No
     else:
         for future in [_pool().submit(attempt_one, attempt) for attempt in attempts]:
             future.result()
+    return _nothing_to_wait_for
+
+
+@dataclass(frozen=True)
+class _Write:
+    """What one row of a round comes to: its new values, and what to count once written."""
+
+    pk: int
+    status: str
+    next_attempt_at: datetime
+    attempts_delta: int
+    last_error: str
+    delivered_at: datetime | None
+    count_as: str
+
+
+def _outcome_write(attempt: Attempt, policy: RetryPolicy, now: datetime) -> _Write:
+    message = attempt.message
+    pending = str(OutboxStatus.PENDING)
+    if attempt.result is None:  # released untried: the attempt does not count
+        until = attempt.release_until or now
+        return _Write(message.pk, pending, until, -1, attempt.release_reason, None, "released")
+    decision = decide(policy, attempts=message.attempts, result=attempt.result, rng=_rng)
+    if decision.step is Step.DELIVERED:
+        delivered = str(OutboxStatus.DELIVERED)
+        return _Write(message.pk, delivered, message.lease, 0, "", now, "delivered")
+    reason = decision.reason[:2000]
+    if decision.step is Step.RETRY:
+        later = now + timedelta(seconds=decision.delay_seconds)
+        return _Write(message.pk, pending, later, 0, reason, None, str(Step.RETRY))
+    return _Write(message.pk, str(OutboxStatus.DEAD), message.lease, 0, reason, None, "dead")
+
+
+def _write_outcomes(writes: list[_Write], lease: datetime) -> set[int]:
+    """One statement: every row whose lease is still ``lease`` takes its values; their ids."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = orjson.dumps(
+        [
+            {
+                "id": w.pk,
+                "status": w.status,
+                "next_attempt_at": adapt(w.next_attempt_at),
+                "attempts_delta": w.attempts_delta,
+                "last_error": w.last_error,
+                "delivered_at": adapt(w.delivered_at),
+            }
+            for w in writes
+        ]
+    ).decode()
+    sql = _APPLY_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rows, str(OutboxStatus.PENDING), adapt(lease)])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def apply_outcomes(attempts: list[Attempt], now: datetime) -> dict[str, int]:
-    """Write each outcome if the lease is still ours (a later worker may own the row now)."""
+    """Write each outcome if the lease is still ours (a later worker may own the row now):
+    one statement per claim's lease (every claim of a round leases with the same time)."""
     policy = retry_policy()
     counts: dict[str, int] = defaultdict(int)
-    delivered: dict[datetime, list[int]] = defaultdict(list)
-    with transaction.atomic():
-        for attempt in attempts:
-            message = attempt.message
-            if attempt.result is not None and attempt.result.outcome is Outcome.ACCEPTED:
-                delivered[message.lease].append(message.pk)
-                continue
-            mine = OutboxMessage.objects.filter(
-                pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at=message.lease
-            )
-            if attempt.result is None:
-                mine.update(
-                    next_attempt_at=attempt.release_until or now,
-                    attempts=F("attempts") - 1,
-                    last_error=attempt.release_reason,
-                )
-                counts["released"] += 1
-                continue
-            decision = decide(policy, attempts=message.attempts, result=attempt.result, rng=_rng)
-            if decision.step is Step.RETRY:
-                updated = mine.update(
-                    next_attempt_at=now + timedelta(seconds=decision.delay_seconds),
-                    last_error=decision.reason[:2000],
-                )
-            else:
-                updated = mine.update(status=OutboxStatus.DEAD, last_error=decision.reason[:2000])
-                if updated:
-                    dead_letter_alert(message, decision.reason)
-            counts[str(decision.step) if updated else "lease_lost"] += 1
-        for lease, ids in delivered.items():
-            # One statement per claim: every row of a claim carries the same lease.
-            updated = OutboxMessage.objects.filter(
-                pk__in=ids, status=OutboxStatus.PENDING, next_attempt_at=lease
-            ).update(status=OutboxStatus.DELIVERED, delivered_at=now, last_error="")
-            if updated:
-                counts["delivered"] += updated
-            if updated < len(ids):
-                counts["lease_lost"] += len(ids) - updated
+    by_lease: dict[datetime, list[tuple[Attempt, _Write]]] = defaultdict(list)
+    dead_letters = False
+    for attempt in attempts:
+        write = _outcome_write(attempt, policy, now)
+        dead_letters = dead_letters or write.count_as == "dead"
+        by_lease[attempt.message.lease].append((attempt, write))
+    # One statement is a transaction by itself; a dead letter's audit row joins it in one.
+    with transaction.atomic() if dead_letters or len(by_lease) > 1 else nullcontext():
+        for lease, group in by_lease.items():
+            written = _write_outcomes([write for _attempt, write in group], lease)
+            for attempt, write in group:
+                if write.pk not in written:
+                    counts["lease_lost"] += 1
+                    continue
+                counts[write.count_as] += 1
+                if write.count_as == "dead":
+                    dead_letter_alert(attempt.message, write.last_error)
     return counts
 
 
@@ -361,8 +455,24 @@ def dead_letter_alert(message: Claimed, reason: str) -> None:
     )
 
 
-def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> dict[str, int]:
-    """Claim, send and record one batch; return counts by outcome (empty when nothing was due)."""
+@dataclass
+class Round:
+    """A claimed batch on its way: sent or published, its answers and outcomes to come."""
+
+    endpoints: dict[str, AuthorityEndpoint]
+    attempts: list[Attempt]
+    by_endpoint: dict[str, list[Attempt]]
+    finishers: list[Finish]
+
+    @property
+    def waiting(self) -> bool:
+        """Whether answers are still to come (an AMQP batch published, not yet confirmed)."""
+        return any(finish is not _nothing_to_wait_for for finish in self.finishers)
+
+
+def round_start(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> Round | None:
+    """Claim a batch and send it (HTTP) or publish it (AMQP, answers still to come); None
+    when nothing was due."""
     now = now or timezone.now()
     endpoints = enabled_endpoints()
     held = circuits_holding(endpoints.values(), now)
@@ -379,7 +489,7 @@ def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> di
         if trial.authority_code not in open_codes:
             claimed += claim(authority_codes=[trial.authority_code], limit=1, now=now)
     if not claimed:
-        return {}
+        return None
     by_endpoint: dict[str, list[Attempt]] = defaultdict(list)
     attempts: list[Attempt] = []
     for message in claimed:
@@ -398,33 +508,68 @@ def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> di
             attempt.release_reason = "held: the endpoint's circuit breaker is open"
         else:
             by_endpoint[endpoint.code].append(attempt)
-    for code, group in by_endpoint.items():
-        send_to_endpoint(endpoints[code], group)
+    finishers = [send_to_endpoint(endpoints[code], group) for code, group in by_endpoint.items()]
+    return Round(endpoints, attempts, by_endpoint, finishers)
+
+
+def round_finish(started: Round) -> dict[str, int]:
+    """Take in a round's answers, fold them into the circuit breakers and record each
+    outcome; counts by outcome."""
+    for finish in started.finishers:
+        finish()
     finished = timezone.now()
-    for code, group in by_endpoint.items():
+    for code, group in started.by_endpoint.items():
         results = [a.result for a in group if a.result is not None]
-        for result in results:
-            DELIVERY_ATTEMPTS.labels(endpoint=code, outcome=result.outcome.value).inc()
+        for outcome, attempted in Counter(r.outcome.value for r in results).items():
+            DELIVERY_ATTEMPTS.labels(endpoint=code, outcome=outcome).inc(attempted)
         if results:
-            endpoint = endpoints[code]
+            endpoint = started.endpoints[code]
             circuit_record_results(
                 endpoint_id=endpoint.pk,
                 results=results,
                 now=finished,
                 known=getattr(endpoint, "_circuit_cache", None),
             )
-    return apply_outcomes(attempts, finished)
+    return apply_outcomes(started.attempts, finished)
+
+
+def deliver_round(*, limit: int = BATCH_SIZE, now: datetime | None = None) -> dict[str, int]:
+    """Claim, send and record one batch; return counts by outcome (empty when nothing was due)."""
+    started = round_start(limit=limit, now=now)
+    return {} if started is None else round_finish(started)
 
 
 def deliver_outbox(*, time_budget_seconds: float = 10.0) -> int:
-    """The worker job: deliver rounds until nothing is due or the time budget is spent."""
+    """The worker job: deliver rounds until nothing is due or the time budget is spent.
+
+    A round whose answers are still to come (AMQP confirms) overlaps the next: that one is
+    claimed and published while the broker answers, and the first's outcomes are recorded
+    after. Its circuit check then sees the outcomes up to the round before the last; HTTP
+    rounds, answered when sent, are recorded before the next one starts."""
     deadline = time.monotonic() + time_budget_seconds
     handled = 0
-    while time.monotonic() < deadline:
-        counts = deliver_round()
-        if not counts:
-            break
+    stop = False
+    in_flight: Round | None = None
+
+    def record(started: Round) -> None:
+        nonlocal handled, stop
+        counts = round_finish(started)
         handled += sum(counts.values())
         if counts.get("released", 0) == sum(counts.values()):
-            break  # everything due is held back: wait for the next run
-    return handled
+            stop = True  # everything due is held back: wait for the next run
+
+    while True:
+        if in_flight is not None and not in_flight.waiting:
+            record(in_flight)
+            in_flight = None
+        try:
+            upcoming = None if stop or time.monotonic() >= deadline else round_start()
+        except BaseException:
+            if in_flight is not None:
+                record(in_flight)  # what went out is recorded before the error rises
+            raise
+        if in_flight is not None:
+            record(in_flight)
+        if upcoming is None:
+            return handled
+        in_flight = upcoming

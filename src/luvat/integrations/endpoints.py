@@ -56,11 +56,16 @@ def endpoint_config(endpoint: AuthorityEndpoint) -> EndpointConfig:
 
 
 def enabled_endpoints() -> dict[str, AuthorityEndpoint]:
-    """Enabled endpoints by code, with their circuits (two queries)."""
-    endpoints = list(AuthorityEndpoint.objects.filter(enabled=True).order_by("code"))
-    circuits = {c.endpoint_id: c for c in EndpointCircuit.objects.filter(endpoint__in=endpoints)}
+    """Enabled endpoints by code, with their circuits (one query)."""
+    endpoints = list(
+        AuthorityEndpoint.objects.filter(enabled=True).select_related("circuit").order_by("code")
+    )
     for endpoint in endpoints:
-        endpoint._circuit_cache = circuits.get(endpoint.pk)  # type: ignore[attr-defined]
+        try:
+            circuit: EndpointCircuit | None = endpoint.circuit
+        except EndpointCircuit.DoesNotExist:
+            circuit = None
+        endpoint._circuit_cache = circuit  # type: ignore[attr-defined]
     return {endpoint.code: endpoint for endpoint in endpoints}
 
 
@@ -150,19 +155,29 @@ def circuit_record_results(
 ) -> Circuit:
     """Fold a batch's results, in order, into the endpoint's circuit breaker.
 
-    ``known`` is the circuit row as read at the start of the round (``enabled_endpoints``):
-    when it is closed without failures, every result succeeded and its ``last_success_at`` is
-    under :data:`SUCCESS_REFRESH_SECONDS` old, nothing would change but that time, so the row
-    is neither locked nor written (the worker's steady state: no statement at all)."""
-    if (
+    ``known`` is the circuit row as read at the start of the round (``enabled_endpoints``).
+    The row is locked and its state written only when the state may change: a failure, or a
+    circuit not known to be closed without failures. When it is closed without failures and
+    every result succeeded, only ``last_success_at`` moves, at most every
+    :data:`SUCCESS_REFRESH_SECONDS`, by one conditional update that takes no lock (the
+    worker's steady state: no statement at all in most rounds)."""
+    steady = (
         known is not None
         and known.status == CircuitStatus.CLOSED
         and known.consecutive_failures == 0
-        and known.last_success_at is not None
-        and (now - known.last_success_at).total_seconds() < SUCCESS_REFRESH_SECONDS
         and not any(r.endpoint_failed for r in results)
-    ):
-        return Circuit(CircuitStatus.CLOSED, 0, known.opened_at)
+    )
+    if steady and known is not None:
+        last = known.last_success_at
+        if last is not None and (now - last).total_seconds() < SUCCESS_REFRESH_SECONDS:
+            return Circuit(CircuitStatus.CLOSED, 0, known.opened_at)
+        refreshed = EndpointCircuit.objects.filter(
+            endpoint_id=endpoint_id, status=CircuitStatus.CLOSED, consecutive_failures=0
+        ).update(last_success_at=now)
+        if refreshed:
+            known.last_success_at = now
+            return Circuit(CircuitStatus.CLOSED, 0, None)
+        # ``known`` was stale: the row holds failures by now; fold as usual.
     with transaction.atomic():
         return _fold_results(endpoint_id, results, now)
 

@@ -17,7 +17,7 @@ from luvat.projects.errors import (
 from luvat.projects.evidence import EvidenceImmutable
 from luvat.projects.exports import application_document
 from luvat.projects.models import Application, Attachment, Project, Submission
-from luvat.projects.selectors import project_summary
+from luvat.projects.selectors import ApplicationRow, project_summary
 from luvat.projects.services.projects import shared_data_current
 from luvat.projects.snapshots import effective_form_data
 from luvat.projects.status import InvalidTransition
@@ -102,6 +102,7 @@ def project_document(project: Project) -> dict[str, Any]:
                     **document["next_action"],
                     "customer_must_act": row.next_action.customer_must_act,
                 },
+                "critical_path": _application_path(row),
             }
         )
     return {
@@ -132,6 +133,30 @@ def project_document(project: Project) -> dict[str, Any]:
             }
             for row in summary.rows_with_changes
         ],
+        "critical_path": {
+            "planned_opening": summary.path.opening,
+            "feasible": summary.path.feasible,
+            "earliest_opening": summary.path.earliest_opening,
+            "expected_end": summary.path.expected_end,
+            "longest_path": [row.application.public_id for row in summary.longest_path],
+        },
+    }
+
+
+def _application_path(row: ApplicationRow) -> dict[str, Any] | None:
+    """The row's dates as the summary page's critical-path table shows them."""
+    if row.path is None:
+        return None
+    latest = row.latest
+    return {
+        "earliest_submission": row.path.earliest_submission,
+        "latest_submission": None if latest is None else latest.latest_submission,
+        "expected_decision": row.path.expected_decision,
+        "decision_needed_by": None if latest is None else latest.latest_decision,
+        "slack_days": None if latest is None else latest.slack,
+        "submitted": row.path.submitted,
+        "decided": row.path.decided,
+        "on_longest_path": row.on_longest_path,
     }
 
 

@@ -64,6 +64,53 @@ class AuthorityStatusOut(Schema):
     public_status: str = Field(description="the public status it stands for (= `status`)")
 
 
+class ApplicationPathOut(Schema):
+    """One application's dates on the project's critical path (the summary page's table)."""
+
+    earliest_submission: date | None = Field(
+        description="the earliest day it can be submitted after the decisions it must follow; "
+        "the day it was submitted, once it was; null: a prerequisite's date is unknown"
+    )
+    latest_submission: date | None = Field(
+        description="submitted by then, it is expected decided by `decision_needed_by`; null "
+        "without a planned opening or processing time"
+    )
+    expected_decision: date | None = Field(
+        description="the expected decision day; the decision day, once decided"
+    )
+    decision_needed_by: date | None = Field(
+        description="the latest decision that keeps the planned opening (the opening, or "
+        "earlier the latest submission of a draft that waits for it)"
+    )
+    slack_days: int | None = Field(
+        description="days it may slip with the planned opening kept; negative: that many "
+        "days too late; null while unknown"
+    )
+    submitted: bool
+    decided: bool
+    on_longest_path: bool = Field(
+        description="on the chain of applications to the latest expected decision"
+    )
+
+
+class ProjectPathOut(Schema):
+    """The project's critical path as a whole."""
+
+    planned_opening: date | None = Field(description="the project's start date counted back from")
+    feasible: bool | None = Field(
+        description="every permit can be decided by the planned opening; null without an "
+        "opening or while a slack is unknown"
+    )
+    earliest_opening: date | None = Field(
+        description="the earliest opening by which every permit can be decided; null while "
+        "any expected decision is unknown"
+    )
+    expected_end: date | None = Field(
+        description="the last expected decision on the longest path (known dates only)"
+    )
+    longest_path: list[UUID] = Field(description="ids of the applications on it, first first")
+
+
 class ApplicationOut(Schema):
     id: UUID
     reference: str
@@ -85,6 +132,9 @@ class ApplicationOut(Schema):
     warning: str
     next_action: NextActionOut
     depends_on: list[str] = Field(description="references of applications this one waits for")
+    critical_path: ApplicationPathOut | None = Field(
+        description="its dates on the project's critical path; null once dropped or withdrawn"
+    )
 
 
 class ChangeOut(Schema):
@@ -111,6 +161,7 @@ class ProjectOut(Schema):
     shared_data: list[SharedValueOut]
     applications: list[ApplicationOut]
     pending_shared_data_changes: list[PendingChangeOut]
+    critical_path: ProjectPathOut
 
 
 class SharedDataIn(Schema):

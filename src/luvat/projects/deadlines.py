@@ -2,6 +2,8 @@
 
 - latest submission date: the project's start minus the service's lead time, moved *earlier*
   to a working day (it must be possible to submit on that day);
+- latest receipt date: the same arithmetic counted backwards from the day a decision is
+  needed (the critical path's backward pass);
 - expected decision date: the day the authority received the application plus the service's
   processing-time target in calendar days, the clock stopped while a supplement is requested,
   and a date that falls on a Saturday, Sunday or Finnish public holiday (Midsummer Eve and
@@ -57,6 +59,14 @@ def paused_days(history: Sequence[tuple[str, date]], *, today: date) -> tuple[in
 def expected_decision_date(*, received_on: date, processing_days: int, paused: int = 0) -> date:
     """Received + processing target + stopped days, moved off weekends and holidays."""
     return workdays.statutory_deadline(received_on, processing_days + paused)
+
+
+def latest_receipt_date(*, decided_by: date, processing_days: int) -> date:
+    """The last day the authority can receive an application and still be expected to decide
+    by ``decided_by``: :func:`expected_decision_date` counted backwards (one rule, so
+    ``expected_decision_date(received_on=d, ...) <= decided_by`` exactly when ``d`` is not
+    after this day)."""
+    return workdays.latest_start_for_deadline(decided_by, processing_days)
 
 
 def clock_start(history: Sequence[tuple[str, date]], *, submission_counts: bool) -> date | None:

@@ -19,7 +19,13 @@ from luvat.catalogue.models import (
     Service,
     VocabularyField,
 )
-from luvat.projects.critical_path import CriticalPath, PathDates, PathStep, critical_path
+from luvat.projects.critical_path import (
+    CriticalPath,
+    LatestDates,
+    PathDates,
+    PathStep,
+    critical_path,
+)
 from luvat.projects.deadlines import (
     ApplicationDeadlines,
     DeadlineKind,
@@ -29,6 +35,7 @@ from luvat.projects.deadlines import (
     deadline_inputs_of,
 )
 from luvat.projects.fees import FeeTotal, fee_total
+from luvat.projects.gantt import Gantt, build_gantt
 from luvat.projects.hooks import supplement_due_dates
 from luvat.projects.models import (
     Application,
@@ -205,6 +212,10 @@ class ApplicationRow:
     sent_changes: list[Submission] = field(default_factory=list)
     # Expected dates on the project's critical path (None for dropped applications).
     path: PathDates | None = None
+    # What keeps the planned opening (the backward pass; None for dropped applications).
+    latest: LatestDates | None = None
+    # On the chain of applications to the latest expected decision.
+    on_longest_path: bool = False
 
     @property
     def submitted_before_needed(self) -> list[Application]:
@@ -237,6 +248,7 @@ class ProjectSummary:
     path: CriticalPath = field(
         default_factory=lambda: CriticalPath(dates={}, longest=(), unknown=())
     )
+    gantt: Gantt | None = None
 
     @property
     def fees(self) -> FeeTotal:
@@ -252,6 +264,12 @@ class ProjectSummary:
     def unknown_path_rows(self) -> list[ApplicationRow]:
         unknown = set(self.path.unknown)
         return [row for row in self.live_rows if row.application.pk in unknown]
+
+    @property
+    def late_rows(self) -> list[ApplicationRow]:
+        """Applications that cannot keep the planned opening, in path order."""
+        by_key = {row.application.pk: row for row in self.live_rows}
+        return [by_key[key] for key in self.path.late if key in by_key]
 
     @property
     def submitted_early(self) -> list[ApplicationRow]:
@@ -405,9 +423,13 @@ def _summary(
         )
     _label_changes(rows, {value.field.code: value.field for value in shared_values})
     live = [row for row in rows if row.is_live]
-    path = critical_path(steps=[_path_step(row) for row in live], today=today)
+    path = critical_path(
+        steps=[_path_step(row) for row in live], today=today, opening=project.starts_on
+    )
     for row in live:
         row.path = path.dates.get(row.application.pk)
+        row.latest = path.latest.get(row.application.pk)
+        row.on_longest_path = row.application.pk in path.longest
     return ProjectSummary(
         project=project,
         rows=rows,
@@ -415,6 +437,7 @@ def _summary(
         timeline=build_timeline(project=project, rows=live, today=today),
         today=today,
         path=path,
+        gantt=build_gantt(path=path, rows=live, today=today),
     )
 
 

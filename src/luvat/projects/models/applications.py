@@ -113,6 +113,9 @@ class Application(models.Model):
         for key in ("asked_at", "answered_at"):
             if exchange.get(key):
                 exchange[key] = datetime.fromisoformat(exchange[key])
+        files = exchange.get("files") or []
+        exchange["question_files"] = [f for f in files if f.get("part") == "question"]
+        exchange["answer_files"] = [f for f in files if f.get("part") == "answer"]
         return exchange
 
     @property

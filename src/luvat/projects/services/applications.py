@@ -230,9 +230,35 @@ def application_add(*, project: Project, service: Service, actor: Actor) -> Appl
 
 
 @dataclass(frozen=True)
+class ExchangeFile:
+    """A file of the inforequest an application was made from: linked, not copied. The bytes
+    stay with the inforequest and are served by its own view, which asks the policy for the
+    inforequest (the company and the answering authority); the SHA-256 travels with the
+    application's snapshot as evidence of which file it was."""
+
+    id: str  # the inforequest attachment's public id
+    part: str  # "question" (the customer's file) or "answer" (the authority's)
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+    def as_json(self) -> dict[str, str | int]:
+        return {
+            "id": self.id,
+            "part": self.part,
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
 class PriorExchange:
     """What an application made from an inforequest carries: the question asked, the
-    authority's answer, who and when (stored as JSON on the application)."""
+    authority's answer, who and when, and the files of both (stored as JSON on the
+    application)."""
 
     reference: str
     subject: str
@@ -243,10 +269,14 @@ class PriorExchange:
     answer: str
     answered_at: datetime
     answered_by: str
+    # The inforequest's public id: where its files are served from.
+    inforequest_id: str = ""
+    files: tuple[ExchangeFile, ...] = ()
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "reference": self.reference,
+            "inforequest_id": self.inforequest_id,
             "subject": self.subject,
             "question": self.question,
             "asked_at": self.asked_at.isoformat(),
@@ -255,6 +285,7 @@ class PriorExchange:
             "answer": self.answer,
             "answered_at": self.answered_at.isoformat(),
             "answered_by": self.answered_by,
+            "files": [file.as_json() for file in self.files],
         }
 
 

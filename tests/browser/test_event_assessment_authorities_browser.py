@@ -69,10 +69,9 @@ CITIES = [
     city(
         "698",
         "rovaniemi",
-        {"alcohol-serving-permit", "event-rescue-plan", "temporary-structures-permit"},
-        "Lapland rescue department RESCUE-LAPPI (event-rescue-plan) and Rovaniemi building "
-        "control BUILD-698 (temporary-structures-permit): no phone or e-mail found, only "
-        "named officials' numbers",
+        {"alcohol-serving-permit", "temporary-structures-permit"},
+        "Rovaniemi building control BUILD-698 (temporary-structures-permit): no phone or "
+        "e-mail found, only named officials' numbers",
     ),
     city(
         "272",

@@ -77,12 +77,12 @@ def test_a_second_person_publishes_a_service_change_as_a_new_version(catalogue):
 
 def test_published_contact_details_are_no_longer_not_found(catalogue):
     change = catalogue_change_propose(
-        actor=authority_admin("RESCUE-LAPPI"),
-        target=target_for(ChangeTarget.AUTHORITY, "RESCUE-LAPPI"),
-        values={"phone": "040 000 0000", "website": "https://pelastustoimi.fi/lappi"},
+        actor=authority_admin("RESCUE-POHJOIS-SAVO"),
+        target=target_for(ChangeTarget.AUTHORITY, "RESCUE-POHJOIS-SAVO"),
+        values={"phone": "040 000 0000", "website": "https://pelastustoimi.fi/pohjois-savo"},
     )
     catalogue_change_review(actor=administrator(), change=change, approve=True)
-    authority = Authority.objects.get(code="RESCUE-LAPPI")
+    authority = Authority.objects.get(code="RESCUE-POHJOIS-SAVO")
     assert authority.phone == "040 000 0000"
     assert "phone" not in authority.not_found and "email" in authority.not_found
 
@@ -176,18 +176,18 @@ def test_reloading_the_files_keeps_what_was_published_and_reports_it(catalogue):
     from luvat.catalogue.services import catalogue_load
 
     change = catalogue_change_propose(
-        actor=authority_admin("RESCUE-LAPPI"),
-        target=target_for(ChangeTarget.AUTHORITY, "RESCUE-LAPPI"),
-        values={"phone": "040 000 0000", "website": "https://pelastustoimi.fi/lappi"},
+        actor=authority_admin("RESCUE-POHJOIS-SAVO"),
+        target=target_for(ChangeTarget.AUTHORITY, "RESCUE-POHJOIS-SAVO"),
+        values={"phone": "040 000 0000", "website": "https://pelastustoimi.fi/pohjois-savo"},
     )
     catalogue_change_review(actor=administrator(), change=change, approve=True)
 
     load = catalogue_load(actor=Actor.system("test"))
 
-    authority = Authority.objects.get(code="RESCUE-LAPPI")
+    authority = Authority.objects.get(code="RESCUE-POHJOIS-SAVO")
     assert authority.phone == "040 000 0000" and "phone" not in authority.not_found
     assert {
-        "authority": "RESCUE-LAPPI",
+        "authority": "RESCUE-POHJOIS-SAVO",
         "field": "phone",
         "kept": "040 000 0000",
         "files": "",

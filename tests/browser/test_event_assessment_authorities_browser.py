@@ -76,15 +76,9 @@ CITIES = [
     city(
         "272",
         "kokkola",
-        {
-            "alcohol-serving-permit",
-            "event-rescue-plan",
-            "noise-notification",
-            "temporary-structures-permit",
-        },
-        "Central Ostrobothnia rescue department RESCUE-KESKI-POHJANMAA (event-rescue-plan), "
-        "Kokkola environmental services ENV-272 (noise-notification) and building control "
-        "BUILD-272 (temporary-structures-permit): no phone or e-mail found",
+        {"alcohol-serving-permit", "event-rescue-plan"},
+        "Central Ostrobothnia rescue department RESCUE-KESKI-POHJANMAA (event-rescue-plan): "
+        "no phone or e-mail found",
     ),
 ]
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pika
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pika import frame, spec
+from pika.exceptions import ShortStringTooLong
 
+from luvat.integrations.transports.amqp import header_frames, message_properties
 from luvat.integrations.transports.amqp_wire import publish_frames
+from luvat.integrations.transports.base import EndpointConfig, Envelope
 
 short_text = st.text(max_size=40)
 optional_short = st.none() | short_text
@@ -65,3 +69,44 @@ def test_a_batch_is_the_frames_of_each_publish_in_order(
         messages=messages,
     )
     assert chunk == expected
+
+
+envelopes = st.builds(
+    Envelope,
+    message_id=short_text,
+    kind=short_text,
+    authority_code=st.text(max_size=60),
+    application_ref=short_text,
+    body=st.binary(max_size=300),
+    correlation_id=short_text,
+)
+
+
+@given(
+    st.lists(envelopes, max_size=4),
+    st.sampled_from(["", "s3cret", "salaisuus-äö"]),
+    st.integers(1, 5),
+    st.integers(0, 2**40),
+)
+def test_a_batch_header_frame_is_what_pika_marshals_for_the_message_properties(
+    batch: list[Envelope], secret: str, channel: int, timestamp: int
+) -> None:
+    endpoint = EndpointConfig(
+        code="tre-amqp", authority_code="tre", transport="amqp", signing_secret=secret
+    )
+    expected = [
+        frame.Header(
+            channel, len(e.body), message_properties(endpoint, e, timestamp=timestamp)
+        ).marshal()
+        for e in batch
+    ]
+    assert header_frames(channel, endpoint, batch, timestamp) == expected
+
+
+def test_a_message_property_too_long_for_amqp_is_refused_as_pika_refuses_it() -> None:
+    endpoint = EndpointConfig(code="tre-amqp", authority_code="tre", transport="amqp")
+    envelope = Envelope("m" * 256, "application.submitted", "tre", "R-1", b"{}")
+    with pytest.raises(ShortStringTooLong):
+        frame.Header(1, 2, message_properties(endpoint, envelope, timestamp=1)).marshal()
+    with pytest.raises(ShortStringTooLong):
+        header_frames(1, endpoint, [envelope], 1)

@@ -26,6 +26,17 @@ def signature_digest(secret: str, timestamp: int, body: bytes) -> str:
     return mac.hexdigest()
 
 
+class Signer:
+    """:func:`sign` with one secret for many bodies (the key encoded once)."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = secret.encode()
+
+    def sign(self, body: bytes, timestamp: int) -> str:
+        digest = hmac.digest(self._key, f"{timestamp}.".encode() + body, "sha256")
+        return f"t={timestamp},v1={digest.hex()}"
+
+
 def sign(secret: str, body: bytes, timestamp: int) -> str:
     """The ``X-Luvat-Signature`` header value for ``body`` at ``timestamp`` (unix seconds)."""
     return f"t={timestamp},v1={signature_digest(secret, timestamp, body)}"

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from luvat.audit.actors import Actor
 from luvat.audit.services import audit_record
-from luvat.integrations.documents import encode, envelope, json_loads
+from luvat.integrations.documents import encode, encode_around, envelope, json_loads
 from luvat.integrations.endpoints import (
     choose_endpoint,
     circuit_of,
@@ -94,10 +94,11 @@ class Claimed:
     application_id: str
     application_reference: str
     endpoint_reference: str
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # on PostgreSQL only its attachments: the rest is payload_json
     attempts: int
     created_at: datetime
     lease: datetime
+    payload_json: bytes | None = None  # the stored JSON object, sent as it is (PostgreSQL)
 
 
 @dataclass
@@ -146,8 +147,10 @@ WITH picked AS (
         m.payload, m.attempts, m.created_at, m.application_id
 )
 SELECT l.id, l.message_id, l.kind, l.authority_code, l.application_reference,
-    convert_to(l.payload::text, 'UTF8'),
-    l.attempts, l.created_at, a.public_id, s.integration_endpoint
+    CASE WHEN jsonb_typeof(l.payload) = 'object' THEN convert_to(l.payload::text, 'UTF8') END,
+    convert_to(COALESCE(l.payload -> 'attachments', 'null')::text, 'UTF8'),
+    COALESCE(a.public_id::text, l.payload -> 'application' ->> 'id', ''),
+    l.attempts, l.created_at, s.integration_endpoint
 FROM leased l
 LEFT JOIN projects_application a ON a.id = l.application_id
 LEFT JOIN catalogue_service s ON s.id = a.service_id
@@ -211,25 +214,53 @@ def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[
                     "lease": lease,
                 },
             )
-            rows = [dict(zip(CLAIM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    else:
-        with transaction.atomic():
-            due = OutboxMessage.objects.filter(
-                status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
-            ).order_by("next_attempt_at", "id")
-            ids = list(due.values_list("pk", flat=True)[:limit])
-            if not ids:
-                return []
-            OutboxMessage.objects.filter(pk__in=ids).update(
-                next_attempt_at=lease, attempts=F("attempts") + 1
+            rows = cursor.fetchall()
+        # Plain tuples, and the payload left as the JSON it is stored as: only its
+        # attachments are parsed (their links are signed at delivery time).
+        return [
+            Claimed(
+                pk=pk,
+                message_id=str(message_id),
+                kind=kind,
+                authority_code=authority_code,
+                application_id=application_id,
+                application_reference=application_reference,
+                endpoint_reference=endpoint_reference or "",
+                payload={"attachments": _attachments(attachments)},
+                attempts=attempts,
+                created_at=created_at,
+                lease=lease,
+                payload_json=b"{}" if payload is None else bytes(payload),
             )
-            claimed_rows = OutboxMessage.objects.filter(pk__in=ids).order_by("id")
-            rows = list(claimed_rows.values(*CLAIM_FIELDS))
+            for (
+                pk,
+                message_id,
+                kind,
+                authority_code,
+                application_reference,
+                payload,
+                attachments,
+                application_id,
+                attempts,
+                created_at,
+                endpoint_reference,
+            ) in rows
+        ]
+    with transaction.atomic():
+        due = OutboxMessage.objects.filter(
+            status=OutboxStatus.PENDING, next_attempt_at__lte=now, authority_code__in=codes
+        ).order_by("next_attempt_at", "id")
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            next_attempt_at=lease, attempts=F("attempts") + 1
+        )
+        claimed_rows = OutboxMessage.objects.filter(pk__in=ids).order_by("id")
+        rows = list(claimed_rows.values(*CLAIM_FIELDS))
     claimed = []
     for row in rows:
         payload = row["payload"]
-        if isinstance(payload, bytes | memoryview):  # jsonb read as UTF-8 bytes on a cursor
-            payload = json_loads(bytes(payload))
         payload = payload if isinstance(payload, dict) else {}
         application_id = row["application__public_id"]
         if application_id is None:
@@ -252,6 +283,10 @@ def claim(*, authority_codes: Iterable[str], limit: int, now: datetime) -> list[
     return claimed
 
 
+def _attachments(stored: bytes | memoryview) -> Any:
+    return json_loads(bytes(stored))
+
+
 def build_envelope(message: Claimed) -> Envelope:
     document = envelope(
         message_id=message.message_id,
@@ -262,12 +297,16 @@ def build_envelope(message: Claimed) -> Envelope:
         application_reference=message.application_reference,
         payload=message.payload,
     )
+    if message.payload_json is None:
+        body = encode(document)
+    else:
+        body = encode_around(document, data=message.payload_json)
     return Envelope(
         message_id=message.message_id,
         kind=message.kind,
         authority_code=message.authority_code,
         application_ref=message.application_reference,
-        body=encode(document),
+        body=body,
         correlation_id=message.application_id,
     )
 

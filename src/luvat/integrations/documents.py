@@ -139,6 +139,19 @@ def encode(document: dict[str, Any]) -> bytes:
         ).encode("utf-8")
 
 
+def encode_around(document: dict[str, Any], *, data: bytes) -> bytes:
+    """:func:`encode` with ``data`` (a JSON object as stored) as the document's ``data``,
+    written as it is rather than parsed and encoded again (orjson ``Fragment``)."""
+    try:
+        return orjson.dumps(
+            {**document, "data": orjson.Fragment(data)},
+            default=_django_default,
+            option=_ORJSON_OPTIONS,
+        )
+    except TypeError:  # a value only the standard library writes: parse and encode all
+        return encode({**document, "data": json_loads(data)})
+
+
 # orjson reads an integer beyond 64 bits as a float, and such an integer has 19 digits or
 # more: every digit read as "0" and everything else as " ", 19 zeros in a row may be one.
 _DIGITS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from luvat.audit.actors import Actor
@@ -23,6 +25,8 @@ from luvat.integrations.policy import (
     circuit_reopens_at,
 )
 from luvat.integrations.transports.base import EndpointConfig
+
+_M = TypeVar("_M", bound=models.Model)
 
 # Changing these moves the deliveries somewhere else: onboarding's change metrics watch it.
 ADDRESS_FIELDS = ("transport", "url", "xroad_service", "amqp_exchange", "amqp_queue")
@@ -56,17 +60,70 @@ def endpoint_config(endpoint: AuthorityEndpoint) -> EndpointConfig:
 
 
 def enabled_endpoints() -> dict[str, AuthorityEndpoint]:
-    """Enabled endpoints by code, with their circuits (one query)."""
-    endpoints = list(
-        AuthorityEndpoint.objects.filter(enabled=True).select_related("circuit").order_by("code")
-    )
-    for endpoint in endpoints:
-        try:
-            circuit: EndpointCircuit | None = endpoint.circuit
-        except EndpointCircuit.DoesNotExist:
-            circuit = None
+    """Enabled endpoints by code, with their circuits (one query).
+
+    Every delivery round asks this, so the statement is written once per database vendor
+    (:func:`_enabled_endpoints_sql`) rather than compiled by the ORM each time; the rows go
+    through the fields' own database converters and ``from_db`` as the ORM's would."""
+    sql, endpoint_fields, circuit_fields = _enabled_endpoints_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True])
+        rows = cursor.fetchall()
+    split = len(endpoint_fields)
+    endpoints = {}
+    for row in rows:
+        endpoint = _from_row(AuthorityEndpoint, endpoint_fields, row[:split])
+        circuit_values = row[split:]
+        circuit: EndpointCircuit | None = None
+        if circuit_values[0] is not None:  # the circuit's primary key: no row when NULL
+            circuit = _from_row(EndpointCircuit, circuit_fields, circuit_values)
         endpoint._circuit_cache = circuit  # type: ignore[attr-defined]
-    return {endpoint.code: endpoint for endpoint in endpoints}
+        endpoints[endpoint.code] = endpoint
+    return endpoints
+
+
+_Converter = Callable[[Any, Any, Any], Any]
+_FieldRead = tuple[str, list[_Converter], Any]
+
+
+def _field_reads(model: type[models.Model], alias: str) -> list[_FieldRead]:
+    reads = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(alias)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        reads.append((field.attname, converters, column))
+    return reads
+
+
+@functools.cache
+def _enabled_endpoints_sql(vendor: str) -> tuple[str, list[_FieldRead], list[_FieldRead]]:
+    del vendor  # the cache key: the statement and converters depend on the backend
+    quote = connection.ops.quote_name
+    endpoint_meta, circuit_meta = AuthorityEndpoint._meta, EndpointCircuit._meta
+    endpoint_fields = _field_reads(AuthorityEndpoint, "e")
+    circuit_fields = _field_reads(EndpointCircuit, "c")
+    columns = [f"e.{quote(f.column)}" for f in endpoint_meta.concrete_fields]
+    columns += [f"c.{quote(f.column)}" for f in circuit_meta.concrete_fields]
+    on = (
+        f"c.{quote(circuit_meta.get_field('endpoint').column)} = e.{quote(endpoint_meta.pk.column)}"
+    )
+    # Names from the models' metadata, quoted; the one value is a parameter.
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(endpoint_meta.db_table)} e"  # noqa: S608
+        f" LEFT JOIN {quote(circuit_meta.db_table)} c ON {on}"
+        f" WHERE e.{quote(endpoint_meta.get_field('enabled').column)} = %s"
+        f" ORDER BY e.{quote(endpoint_meta.get_field('code').column)}"
+    )
+    return sql, endpoint_fields, circuit_fields
+
+
+def _from_row(model: type[_M], reads: list[_FieldRead], values: Sequence[Any]) -> _M:
+    converted = []
+    for (_attname, converters, column), value in zip(reads, values, strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [attname for attname, _c, _col in reads], converted)
 
 
 def choose_endpoint(

@@ -30,24 +30,36 @@ def api_url(path: str) -> str:
 _link_keys: dict[str, bytes] = {}
 
 
-def _link_signature(application_id: str, attachment_id: str, expires: int) -> str:
+def _link_key() -> bytes:
     # salted_hmac(LINK_SALT, …, algorithm="sha256") with its key derived once per SECRET_KEY.
     secret = settings.SECRET_KEY
     key = _link_keys.get(secret)
     if key is None:
         key = _link_keys[secret] = hashlib.sha256((LINK_SALT + secret).encode()).digest()
+    return key
+
+
+def _link_signature(
+    application_id: str, attachment_id: str, expires: int, key: bytes | None = None
+) -> str:
     message = f"{application_id}:{attachment_id}:{expires}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()
+    digest = hmac.digest(key or _link_key(), message, "sha256")
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def attachment_link(application_id: str, attachment_id: str, *, now: float) -> tuple[str, int]:
     """A download address that expires after ``LUVAT_ATTACHMENT_LINK_SECONDS``; and its expiry."""
     expires = int(now) + settings.LUVAT_ATTACHMENT_LINK_SECONDS
+    return _attachment_url(api_url(""), application_id, attachment_id, expires), expires
+
+
+def _attachment_url(
+    base: str, application_id: str, attachment_id: str, expires: int, key: bytes | None = None
+) -> str:
     # Both values are URL-safe as they are (digits; unpadded URL-safe base64).
-    signature = _link_signature(application_id, attachment_id, expires)
+    signature = _link_signature(application_id, attachment_id, expires, key)
     path = f"applications/{application_id}/attachments/{attachment_id}"
-    return api_url(f"{path}?expires={expires}&signature={signature}"), expires
+    return f"{base}{path}?expires={expires}&signature={signature}"
 
 
 class LinkRefused(Exception):
@@ -85,19 +97,26 @@ def envelope(
 ) -> dict[str, Any]:
     """The delivered document: the envelope of docs/schemas around the outbox payload."""
     now = time.time() if now is None else now
+    # Settings read once per document, not per link (the envelope is on the delivery hot path).
+    base = api_url("")
     attachments = []
-    for item in payload.get("attachments") or []:
-        url, expires = attachment_link(application_id, str(item["id"]), now=now)
+    items = payload.get("attachments") or []
+    if items:
+        expires = int(now) + settings.LUVAT_ATTACHMENT_LINK_SECONDS
+        expires_at = datetime.fromtimestamp(expires, UTC).isoformat()
+        key = _link_key()
+    for item in items:
+        attachment_id = str(item["id"])
         attachments.append(
             {
-                "id": str(item["id"]),
+                "id": attachment_id,
                 "code": item.get("code", ""),
                 "file_name": item.get("file_name", ""),
                 "content_type": item.get("content_type", ""),
                 "size": item.get("size", 0),
                 "sha256": item.get("sha256", ""),
-                "download_url": url,
-                "expires_at": datetime.fromtimestamp(expires, UTC).isoformat(),
+                "download_url": _attachment_url(base, application_id, attachment_id, expires, key),
+                "expires_at": expires_at,
             }
         )
     return {
@@ -107,8 +126,8 @@ def envelope(
         "authority_code": authority_code,
         "application": {"id": application_id, "reference": application_reference},
         "links": {
-            "events": api_url(f"applications/{application_id}/events"),
-            "document": api_url(f"applications/{application_id}/document"),
+            "events": f"{base}applications/{application_id}/events",
+            "document": f"{base}applications/{application_id}/document",
         },
         "attachments": attachments,
         "data": payload,

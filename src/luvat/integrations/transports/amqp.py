@@ -185,6 +185,7 @@ def header_frames(
                 content_encoding=CONTENT_ENCODING,
                 delivery_mode=pika.DeliveryMode.Persistent.value,
                 app_id=APP_ID,
+                timestamp=timestamp,
                 first_header=("authority", envelope.authority_code),
             )
         more = (
@@ -196,7 +197,6 @@ def header_frames(
                 more_headers=more,
                 correlation_id=envelope.correlation_id or envelope.application_ref,
                 message_id=envelope.message_id,
-                timestamp=timestamp,
                 type=envelope.kind,
             )
         )

@@ -63,7 +63,7 @@ class HeaderFrames:
     Byte for byte the frame pika marshals for ``BasicProperties(content_type=…,
     content_encoding=…, headers={first_header…, **more}, delivery_mode=…,
     correlation_id=…, message_id=…, timestamp=…, type=…, app_id=…)``
-    (tests/integrations/test_amqp_wire.py)."""
+    (tests/integrations/test_amqp_wire.py). A batch is published at one timestamp."""
 
     def __init__(
         self,
@@ -73,6 +73,7 @@ class HeaderFrames:
         content_encoding: str,
         delivery_mode: int,
         app_id: str,
+        timestamp: int,
         first_header: tuple[str, str],
     ) -> None:
         self._channel = channel
@@ -83,7 +84,10 @@ class HeaderFrames:
         )
         self._first_header = string_entry(*first_header)
         self._delivery_mode = bytes((delivery_mode,))
+        self._timestamp = _U64.pack(timestamp)
         self._app_id = short_string(app_id)
+        self._keys: dict[str, bytes] = {}
+        self._tails: dict[str, bytes] = {}  # by type: timestamp, type and app id
 
     def frame(
         self,
@@ -92,23 +96,30 @@ class HeaderFrames:
         more_headers: Iterable[tuple[str, str]] = (),
         correlation_id: str,
         message_id: str,
-        timestamp: int,
         type: str,
     ) -> bytes:
-        table = self._first_header + b"".join(string_entry(k, v) for k, v in more_headers)
+        table = [self._first_header]
+        for key, value in more_headers:
+            encoded_key = self._keys.get(key)
+            if encoded_key is None:
+                encoded_key = self._keys[key] = short_string(key) + b"S"
+            encoded = value.encode()
+            table += (encoded_key, _U32.pack(len(encoded)), encoded)
+        table_bytes = b"".join(table)
+        tail = self._tails.get(type)
+        if tail is None:
+            tail = self._tails[type] = self._timestamp + short_string(type) + self._app_id
         payload = b"".join(
             (
                 _BASIC_CLASS,
                 _U64.pack(body_size),
                 self._shared,
-                _U32.pack(len(table)),
-                table,
+                _U32.pack(len(table_bytes)),
+                table_bytes,
                 self._delivery_mode,
                 short_string(correlation_id),
                 short_string(message_id),
-                _U64.pack(timestamp),
-                short_string(type),
-                self._app_id,
+                tail,
             )
         )
         return (

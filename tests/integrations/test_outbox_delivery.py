@@ -175,3 +175,22 @@ def test_outbox_status_command_lists_what_waits(outbox_message) -> None:
     out = StringIO()
     call_command("outbox", "status", stdout=out)
     assert AUTHORITY in out.getvalue() and "pending" in out.getvalue()
+
+
+def test_the_delivered_data_is_the_stored_payload_with_its_long_integers_and_text_intact(
+    outbox_message,
+) -> None:
+    """The payload goes out as stored (PostgreSQL: its JSON text as it is, never parsed and
+    encoded again), signed over the bytes sent."""
+    payload = {**outbox_message.payload, "big": 2**70, "neg": -(10**25), "text": 'Åä ö \u2028 "q"'}
+    OutboxMessage.objects.filter(pk=outbox_message.pk).update(payload=payload)
+    with running_recorder(202) as (recorder, url):
+        make_endpoint(authority_code=AUTHORITY, url=url, signing_secret=SECRET)
+        assert deliver_round() == {"delivered": 1}
+        (request,) = recorder.wait_for(1)
+    verify([SECRET], request["body"], request["headers"]["X-Luvat-Signature"], now=time.time())
+    document = json.loads(request["body"])
+    assert document["data"] == payload
+    assert document["data"]["big"] == 2**70
+    (attachment,) = document["attachments"]
+    assert attachment["id"] == payload["attachments"][0]["id"]

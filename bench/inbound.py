@@ -31,6 +31,7 @@ from bench._integrations import (
     seed,
     setup_django,
 )
+from bench._rawfloor import floor_rate, row_counts
 
 STEPS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("received", {"case_reference": "BENCH-1"}),
@@ -181,18 +182,39 @@ def main(argv: list[str]) -> None:
                     }
                     yield "POST", f"/api/v1/applications/{application_id}/events", body, headers
 
+        before = row_counts()
         ok, errors, latencies = run_load(ports, args.seconds, args.concurrency, events)
         rate = ok / args.seconds
+        after = row_counts()
         report("inbound.events.throughput", rate, "events/s")
         report("inbound.events.latency_p50", statistics.median(latencies), "ms")
         report("inbound.events.latency_p99", percentile(latencies, 99), "ms")
         report("inbound.events.errors", errors, "requests")
         report("inbound.events.vs_bare_view", rate / floor, "x")
+        raw = raw_floor(args, application_ids, before, after, ok, rate)
         if args.batch:
-            batch_run(ports, args, batch_ids, token, floor)
+            batch_run(ports, args, batch_ids, token, floor, raw)
 
 
-def batch_run(ports: list[int], args: argparse.Namespace, ids: list[str], token: str, floor):
+def raw_floor(args, public_ids: list[str], before, after, events: int, rate: float) -> float:
+    """The same rows written with raw psycopg, one transaction per event (bench/_rawfloor.py)."""
+    from luvat.projects.models import Application
+
+    ids = list(Application.objects.filter(public_id__in=public_ids).values_list("id", flat=True))
+    connections = args.processes
+    floor, per_event = floor_rate(
+        os.environ["DATABASE_URL"], before, after, max(1, events), ids, connections, args.seconds
+    )
+    for table, count in sorted(per_event.items()):
+        report(f"inbound.rows_inserted_per_event.{table}", count, "rows")
+    report(f"inbound.raw_write_floor_{connections}_connections", floor, "events/s")
+    report("inbound.events.vs_raw_write_floor", rate / floor if floor else 0.0, "x")
+    return floor
+
+
+def batch_run(
+    ports: list[int], args: argparse.Namespace, ids: list[str], token: str, floor, raw: float
+):
     """The same three events per application, sent ``args.batch`` at a time."""
     from luvat.integrations.signing import sign
 
@@ -233,6 +255,7 @@ def batch_run(ports: list[int], args: argparse.Namespace, ids: list[str], token:
     report(f"{name}.request_latency_p99", percentile(latencies, 99), "ms")
     report(f"{name}.errors", errors, "requests")
     report(f"{name}.vs_bare_view", rate / floor, "x")
+    report(f"{name}.vs_raw_write_floor", rate / raw if raw else 0.0, "x")
     from luvat.integrations.models import InboundEvent
 
     # Every event answered in an accepted batch was recorded (none refused inside a batch).

@@ -74,6 +74,15 @@ def _person_actor(request: HttpRequest, person: Person) -> Actor:
     )
 
 
+def _person_of(user: Any) -> Person | None:
+    """The user's person, loaded once per request: read through ``user.person`` so that the
+    user object caches it (or its absence) and the page header does not load it again."""
+    try:
+        return cast(Person, user.person)
+    except Person.DoesNotExist:
+        return None
+
+
 def _resolve(request: HttpRequest) -> Actor:
     client = getattr(request, "auth", None)
     if isinstance(client, ApiClient):
@@ -86,7 +95,7 @@ def _resolve(request: HttpRequest) -> Actor:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return Actor.anonymous()
-    person = Person.objects.filter(user_id=user.pk).first()
+    person = _person_of(user)
     if person is not None:
         return _person_actor(request, person)
     if user.is_staff and user.is_active:

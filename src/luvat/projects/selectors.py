@@ -130,12 +130,13 @@ def company_projects(*, business_id: str, today: date | None = None) -> list[Pro
     pending_ids = [row["id"] for row in every if row["status"] in PENDING_AT_AUTHORITY]
     histories: dict[int, list[tuple[str, date]]] = defaultdict(list)
     if pending_ids:
+        zone = timezone.get_current_timezone()  # once, not once per event (issue 17)
         for application_id, status, at in (
             StatusEvent.objects.filter(application_id__in=pending_ids)
             .order_by("application_id", "occurred_at", "id")
             .values_list("application_id", "status", "occurred_at")
         ):
-            histories[application_id].append((status, timezone.localdate(at)))
+            histories[application_id].append((status, at.astimezone(zone).date()))
     supplement_due = supplement_due_dates(
         [row["id"] for row in every if row["status"] == Status.SUPPLEMENT_REQUESTED]
     )
@@ -382,11 +383,13 @@ def _summary(
     by_service = {a.service_id: a for a in applications if a.status not in _DROPPED}
     current = {value.field.code: value.value for value in shared_values}
     rows = []
+    zone = timezone.get_current_timezone()
     for application in applications:
         application.project = project
         service = application.service
         history = [
-            (e.status, timezone.localdate(e.occurred_at)) for e in events.get(application.pk, [])
+            (e.status, e.occurred_at.astimezone(zone).date())
+            for e in events.get(application.pk, [])
         ]
         inputs = deadline_inputs_of(application)
         deadlines = application_deadlines(

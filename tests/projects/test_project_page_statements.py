@@ -81,7 +81,7 @@ def test_a_get_of_the_project_list_or_page_commits_at_most_once(customer):  # no
     """On the real database, outside a test transaction: what a GET really commits."""
     for path, budget in pages(customer):
         sql, commits = get_measured(customer, path)
-        assert len(sql) <= budget, "\n".join(sql)
         assert commits.total <= 1, (commits.explicit, commits.implicit)
+        assert len(sql) <= budget, "\n".join(sql)
         assert all("audit_accessevent" in s for s in commits.implicit), commits.implicit
         assert not any(s.upper().startswith(("SAVEPOINT", "RELEASE")) for s in sql), sql

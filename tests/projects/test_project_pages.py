@@ -141,7 +141,28 @@ def test_invalid_shared_data_is_named_next_to_the_field(customer):
     assert response.status_code == 422
     content = response.content.decode()
     assert 'href="#shared-contact_email"' in content
-    assert "VVVV-KK-PP" in content
+    assert "Kirjoita päivämäärä numeroina" in content
+
+
+def test_shared_dates_are_typed_in_three_boxes_and_kept_when_wrong(customer):
+    project = create_project(customer)
+    url = f"/fi/projects/{project.public_id}/shared-data/"
+    boxes = {"start_date-day": "31", "start_date-month": "6", "start_date-year": "2027"}
+    response = customer.post(url, {"version": project.version, **boxes})
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert 'href="#shared-start_date-day"' in content
+    assert "kuukaudessa ei ole sitä päivää" in content
+    assert 'name="start_date-day" type="text" inputmode="numeric" value="31"' in content
+    assert 'name="start_date-month" type="text" inputmode="numeric" value="6"' in content
+    assert not project.shared_values.filter(field__code="start_date").exists()
+    boxes["start_date-day"] = "30"
+    response = customer.post(url, {"version": project.version, **boxes})
+    assert response.status_code == 302
+    assert project.shared_values.get(field__code="start_date").value == "2027-06-30"
+    page = customer.get(url).content.decode()
+    assert 'name="start_date-day" type="text" inputmode="numeric" value="30"' in page
+    assert "esim. 27 3 2026" in page
 
 
 def test_another_company_cannot_see_or_touch_the_project(customer, other_company):

@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from luvat.web.forms.dates import DateParts, first_box_id, read_date
+
 
 @dataclass
 class FormField:
@@ -34,6 +36,13 @@ class FormField:
     @property
     def input_id(self) -> str:
         return f"field-{self.name}"
+
+    @property
+    def summary_id(self) -> str:
+        """What the error summary links to: for a date, its first wrong box."""
+        if self.widget == "date":
+            return first_box_id(self.input_id, DateParts.from_value(self.value), bool(self.errors))
+        return self.input_id
 
     @property
     def value_text(self) -> str:
@@ -131,7 +140,8 @@ def coerce_form_input(
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Typed values from an HTML form (a QueryDict); unparseable input becomes a field error.
 
-    Empty inputs are left out, so that "required" names them. An unparseable input stays in
+    Empty inputs are left out, so that "required" names them. A date is read from its three
+    boxes (``luvat.web.forms.dates``) and kept as an ISO text. An unparseable input stays in
     the data as typed, so that the page shows it again with its error (such data is never
     saved: the caller saves only when there are no errors).
     """
@@ -141,6 +151,14 @@ def coerce_form_input(
         kind = prop.get("type")
         if kind == "array":
             data[name] = [v for v in post.getlist(name) if v]
+            continue
+        if _widget(prop) == "date":
+            reading = read_date(post, name)
+            if reading.error is not None:
+                data[name] = reading.parts
+                errors[name] = [reading.error.message]
+            elif reading.value is not None:
+                data[name] = reading.value.isoformat()
             continue
         raw = post.get(name)
         if kind == "boolean":
@@ -182,7 +200,7 @@ def _message(error: Any) -> str:
     if validator == "minItems":
         return str(_("Choose at least %(count)s.") % {"count": value})
     if validator == "format" and value == "date":
-        return str(_("Enter a date as YYYY-MM-DD."))
+        return str(_("Enter a real date, for example 27 3 2026."))
     if validator == "format" and value == "email":
         return str(_("Enter an e-mail address such as name@example.fi."))
     return str(_("The value is not valid."))

@@ -33,6 +33,7 @@ from luvat.projects.services import (
     shared_data_set,
 )
 from luvat.projects.vocabulary import GROUP_LABELS
+from luvat.web.forms.dates import read_date
 
 customer = require_actor(ActorKind.CUSTOMER, company=True)
 
@@ -93,7 +94,7 @@ def _shared_data_page(
     project_id: UUID,
     *,
     errors: dict[str, list[str]] | None = None,
-    posted: dict[str, str] | None = None,
+    posted: dict[str, object] | None = None,
     stale: bool = False,
     status: int = 200,
 ) -> HttpResponse:
@@ -132,8 +133,24 @@ def shared_data(request: ActorRequest, project_id: UUID) -> HttpResponse:
         return _shared_data_page(request, project_id)
     actor = request.actor
     project = project_for(actor, project_id, purpose="projects:shared-data", write=True)
-    codes = [f.code for f in vocabulary_fields()]
-    values = {code: request.POST.get(code, "") for code in codes if code in request.POST}
+    fields = vocabulary_fields()
+    dates = {f.code for f in fields if f.type == "date"}
+    values = {
+        f.code: request.POST.get(f.code, "")
+        for f in fields
+        if f.code in request.POST and f.code not in dates
+    }
+    posted: dict[str, object] = dict(values)
+    date_errors: dict[str, list[str]] = {}
+    for code in dates:
+        reading = read_date(request.POST, code)
+        if not reading.present and code not in request.POST:
+            continue
+        posted[code] = reading.parts
+        # A wrong date goes on as typed: the service refuses it along with any other field.
+        values[code] = reading.value.isoformat() if reading.value else str(reading.parts)
+        if reading.error is not None:
+            date_errors[code] = [reading.error.message]
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -144,10 +161,10 @@ def shared_data(request: ActorRequest, project_id: UUID) -> HttpResponse:
         )
     except InvalidSharedData as invalid:
         return _shared_data_page(
-            request, project_id, errors=invalid.errors, posted=values, status=422
+            request, project_id, errors={**invalid.errors, **date_errors}, posted=posted, status=422
         )
     except StaleVersion:
-        return _shared_data_page(request, project_id, posted=values, stale=True, status=409)
+        return _shared_data_page(request, project_id, posted=posted, stale=True, status=409)
     if changed:
         messages.success(request, _("Shared data saved."))
     return redirect("projects:shared-data", project_id=project.public_id)

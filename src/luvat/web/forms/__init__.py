@@ -1,0 +1,1 @@
+"""Form pieces shared by every context (below the domain: no context imports here)."""

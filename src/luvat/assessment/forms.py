@@ -1,10 +1,11 @@
 """The questionnaire as an HTML form: reading answers from a request, writing them to a URL,
 and the per-question data the template renders.
 
-Field names: a question's id; ``<id>__not_sure`` for the "not sure" box of a number or date;
-``<id>.before`` / ``<id>.after`` for a change; ``<id>-<n>-<item question>`` for row ``n`` of
-a repeatable answer (the form always offers one blank row more, so rows are added without
-JavaScript by choosing Continue).
+Field names: a question's id (a date: ``<id>-day``, ``<id>-month``, ``<id>-year``, or the
+date in one field as the URL carries it); ``<id>__not_sure`` for the "not sure" box of a
+number or date; ``<id>.before`` / ``<id>.after`` for a change; ``<id>-<n>-<item question>``
+for row ``n`` of a repeatable answer (the form always offers one blank row more, so rows are
+added without JavaScript by choosing Continue).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.http import QueryDict
 
 from luvat.assessment.questionnaire import NOT_SURE, AnswerError, CompiledPackage, Question
+from luvat.web.forms.dates import DateParts, first_box_id, read_date
 
 # Radio-button questions offer "not sure" as one more option; others get a checkbox.
 _RADIO_TYPES = {"yes_no", "choice"}
@@ -29,6 +31,12 @@ def _raw_value(question: Question, data: QueryDict, name: str) -> Any:
     if question.type == "change":
         parts = {p: (data.get(f"{name}.{p}") or "").strip() for p in ("before", "after")}
         return {p: v for p, v in parts.items() if v} or None
+    if question.type == "date" and not data.get(name):
+        # Three boxes (the form); a wrong date goes on as typed, for the cleaner to refuse.
+        reading = read_date(data, name)
+        if reading.error is not None:
+            return reading.parts
+        return reading.value.isoformat() if reading.value else None
     value = data.get(name, "")
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -129,12 +137,20 @@ class Field:
             return f"{self.html_id}-before"
         if self.question.type == "repeat":
             return f"{self.html_id}-0"
+        if self.question.type == "date":
+            return first_box_id(
+                self.html_id, DateParts.from_value(self.text_value), self.error is not None
+            )
         return self.html_id
 
     @property
     def shown_value(self) -> Any:
         """What the user typed when it was wrong, else the cleaned answer."""
         return self.raw if self.error is not None and self.raw is not None else self.value
+
+    @property
+    def error_messages(self) -> list[str]:
+        return [str(self.error.message)] if self.error is not None else []
 
     @property
     def not_sure_checked(self) -> bool:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luvat.catalogue.logic import compile_expression, data_handle, holds, rule_reads
 from luvat.catalogue.models import Municipality, ServicePackage
+from luvat.web.forms.dates import DateInputError, DateParts, parse_date_parts
 
 DEFINITELY = "definitely"
 POSSIBLY = "possibly"
@@ -263,6 +264,12 @@ def _plain(number: float) -> str:
 
 
 def _as_date(question: Question, value: Any, today: date, *, from_form: bool) -> str:
+    if isinstance(value, DateParts) and from_form:
+        try:
+            typed = parse_date_parts(value)
+        except DateInputError as wrong:
+            raise _Invalid("wrong_type", wrong.message) from None
+        value = typed.isoformat() if typed else None
     if not isinstance(value, str):
         raise _Invalid("wrong_type", _("Enter a date."))
     text = value.strip()

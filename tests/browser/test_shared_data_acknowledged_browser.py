@@ -44,7 +44,10 @@ def test_both_officials_acknowledge_a_change_and_the_customer_sees_both(live_ser
 
     _customer, customer = log_in(browser, base, "Maija Meikäläinen", "Festivaali Oy (3141593-8)")
     customer.goto(f"{project_url}shared-data/")
-    customer.get_by_label("Alkaa").fill("2027-07-01")
+    starts_on = customer.get_by_role("group", name="Alkaa")
+    starts_on.get_by_label("Päivä").fill("1")
+    starts_on.get_by_label("Kuukausi").fill("7")
+    starts_on.get_by_label("Vuosi").fill("2027")
     customer.get_by_role("button", name="Tallenna yhteiset tiedot").click()
     assert "Yhteiset tiedot tallennettu." in customer.inner_text("main")
     customer.goto(project_url)

@@ -54,7 +54,9 @@ def test_two_food_trucks_from_oulu_and_kuopio_and_a_not_sure_answer(live_server,
     page.fill("#q-vendors-1-name", "Kuopion Kalakukko Ky")
     page.select_option("#q-vendors-1-home_municipality", "297")
     page.check("input[name='vendors-1-registered'][value='yes']")
-    page.fill("#q-vendors-1-first_day", kuopio_first_day.isoformat())
+    page.fill("#q-vendors-1-first_day-day", str(kuopio_first_day.day))
+    page.fill("#q-vendors-1-first_day-month", str(kuopio_first_day.month))
+    page.fill("#q-vendors-1-first_day-year", str(kuopio_first_day.year))
     _continue(page)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Show result").click()

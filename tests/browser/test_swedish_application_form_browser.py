@@ -69,7 +69,10 @@ def test_every_form_field_option_and_attachment_is_in_swedish(live_server, brows
         for name, prop in service.form_schema["properties"].items():
             field = form.locator(f"#field-{name}, [id^='field-{name}-']").first
             assert field.count() == 1, (service.code, name)
-            label = form.locator(f"label[for='field-{name}'], fieldset:has(#field-{name}-1) legend")
+            label = form.locator(
+                f"label[for='field-{name}'], fieldset:has(#field-{name}-1) legend, "
+                f"fieldset:has(#field-{name}-day) legend"
+            )
             assert prop["title_sv"] in label.first.inner_text(), (service.code, name)
             if prop.get("title_sv") != prop["title"]:
                 assert prop["title"] not in label.first.inner_text(), (service.code, name)

@@ -167,3 +167,21 @@ def test_pilot_feedback_from_a_pilot_company_and_an_official(service_joining):
         ("official", 2),
     ]
     assert officer.post(url, {}).status_code == 422
+
+
+def test_a_risk_review_date_is_typed_in_three_boxes_and_a_wrong_one_named(ville, service_joining):
+    url = "/fi/onboarding/HKI-ENV/risks/"
+    page = ville.get(url).content.decode()
+    assert 'name="review_on-day"' in page and "esim. 27 3 2026" in page
+    assert 'class="govuk-input govuk-!-width-three-quarters"' in page
+    typed = {"title": "Staff miss notices", "likelihood": "3", "impact": "4"}
+    wrong = ville.post(url, {**typed, "review_on-day": "12", "review_on-month": "13"})
+    assert wrong.status_code == 422
+    body = wrong.content.decode()
+    assert 'href="#id_review_on-year"' in body
+    assert "Päivämäärästä puuttuu vuosi." in body
+    assert 'name="review_on-day" type="text" inputmode="numeric" value="12"' in body
+    assert not Risk.objects.exists()
+    boxes = {"review_on-day": "12", "review_on-month": "3", "review_on-year": "2027"}
+    assert ville.post(url, {**typed, **boxes}).status_code == 302
+    assert str(Risk.objects.get().review_on) == "2027-03-12"

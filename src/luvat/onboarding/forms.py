@@ -15,12 +15,31 @@ from luvat.onboarding.models import (
     Metric,
     RoleKind,
 )
+from luvat.web.forms.dates import DateInputField
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# GOV.UK Frontend classes of each kind of input (text boxes sized to their content).
+_GOVUK_CLASSES: dict[type[forms.Widget], str] = {
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.NumberInput: "govuk-input govuk-input--width-5",
+    forms.EmailInput: "govuk-input govuk-input--width-30",
+    forms.TextInput: "govuk-input govuk-!-width-three-quarters",
+}
 
 
 class OnboardingForm(forms.Form):
-    """Marks fields with errors invalid for assistive technology."""
+    """GOV.UK classes on every input; marks fields with errors invalid for assistive
+    technology."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for kind, classes in _GOVUK_CLASSES.items():
+                if isinstance(field.widget, kind):
+                    field.widget.attrs.setdefault("class", classes)
+                    break
 
     def mark_invalid(self) -> None:
         for name in self.errors:
@@ -39,8 +58,8 @@ class JoiningCreateForm(OnboardingForm):
 
 
 class JoiningForm(OnboardingForm):
-    decided_on = forms.DateField(label=_("Joining decided on"), required=False, widget=DATE)
-    planned_go_live_on = forms.DateField(label=_("Planned go-live"), required=False, widget=DATE)
+    decided_on = DateInputField(label=_("Joining decided on"), required=False)
+    planned_go_live_on = DateInputField(label=_("Planned go-live"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -66,9 +85,8 @@ class ServiceJoiningAddForm(OnboardingForm):
 
 class ModeChangeForm(OnboardingForm):
     mode = forms.ChoiceField(label=_("New joining mode"), choices=JoiningMode.choices)
-    effective_on = forms.DateField(
+    effective_on = DateInputField(
         label=_("In force from"),
-        widget=DATE,
         help_text=_("Applications started before this keep their current route until closed."),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
@@ -84,8 +102,8 @@ class RoleForm(OnboardingForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    reserved_from = forms.DateField(label=_("Time reserved from"), required=False, widget=DATE)
-    reserved_until = forms.DateField(label=_("Time reserved until"), required=False, widget=DATE)
+    reserved_from = DateInputField(label=_("Time reserved from"), required=False)
+    reserved_until = DateInputField(label=_("Time reserved until"), required=False)
 
 
 class ChecklistItemForm(OnboardingForm):
@@ -103,7 +121,7 @@ class ChecklistItemForm(OnboardingForm):
         help_text=_("PDF, image, office document or text, at most 20 MB."),
     )
     remove_file = forms.BooleanField(label=_("Remove the stored file"), required=False)
-    done_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    done_on = DateInputField(label=_("Date"), required=False)
 
 
 class OwnItemForm(OnboardingForm):
@@ -145,7 +163,7 @@ class RiskForm(OnboardingForm):
         label=_("Mitigation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.CharField(label=_("Owner"), max_length=200, required=False)
-    review_on = forms.DateField(label=_("Next review"), required=False, widget=DATE)
+    review_on = DateInputField(label=_("Next review"), required=False)
     production_phase = forms.BooleanField(label=_("Concerns the production phase"), required=False)
     closed = forms.BooleanField(label=_("Closed"), required=False)
 
@@ -169,8 +187,8 @@ class FeedbackForm(OnboardingForm):
 
 class MetricsFilterForm(OnboardingForm):
     service = forms.ChoiceField(label=_("Service"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = DateInputField(label=_("From"), required=False)
+    end = DateInputField(label=_("To"), required=False)
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -214,17 +214,19 @@ class DateInputWidget(forms.Widget):
         context = super().get_context(name, value, attrs)
         parts = DateParts.from_value(value)
         id_ = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
-        invalid = bool((attrs or {}).get("aria-invalid"))
+        invalid = str(context["widget"]["attrs"].get("aria-invalid", "")) == "true"
         context["date_input"] = input_context(
             id_=id_, name=name, parts=parts, error=invalid, wrong=wrong_parts(parts)
         )
         return context
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> DateParts:
-        return DateParts.from_data(data, name)
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> DateParts | str:
+        parts = DateParts.from_data(data, name)
+        single = str(data.get(name) or "").strip() if parts.empty else ""
+        return single or parts  # one field (2026-03-27 or 27.3.2026) from clients without boxes
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return not any(f"{name}-{part}" in data for part in PARTS)
+        return name not in data and not any(f"{name}-{part}" in data for part in PARTS)
 
     def id_for_label(self, id_: str) -> str:
         return f"{id_}-day" if id_ else ""
@@ -241,6 +243,8 @@ class DateInputField(forms.Field):
         if isinstance(value, date) or value is None:
             return value
         try:
+            if isinstance(value, str):
+                return parse_date_text(value)
             return parse_date_parts(DateParts.from_value(value))
         except DateInputError as error:
             raise forms.ValidationError(error.message, code="invalid_date") from None

@@ -45,6 +45,11 @@ def fill(page, question_id, value):
         name = question_id
         for item in value:
             page.check(f"input[name='{name}'][value='{item}']")
+    elif page.locator(f"#q-{question_id}.govuk-date-input").count():
+        year, month, day = str(value).split("-")
+        page.fill(f"#q-{question_id}-day", str(int(day)))
+        page.fill(f"#q-{question_id}-month", str(int(month)))
+        page.fill(f"#q-{question_id}-year", year)
     elif page.locator(f"select#q-{question_id}").count():
         page.select_option(f"#q-{question_id}", value)
     elif page.locator(f"input[type=radio][name='{question_id}']").count():

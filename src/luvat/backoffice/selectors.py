@@ -486,16 +486,20 @@ def _changes_of(application: Application) -> list[ChangeRow]:
 
 
 def _labelled_shared(values: dict[str, Any]) -> list[tuple[str, Any]]:
-    labels = {f.code: f.label for f in VocabularyField.objects.filter(code__in=list(values))}
-    return [(labels.get(code, code), value) for code, value in values.items()]
+    """In the vocabulary's order (then by code): never the storage's key order, which
+    PostgreSQL's jsonb shuffles."""
+    fields = list(VocabularyField.objects.filter(code__in=list(values)))  # Meta: order, code
+    known = [(f.label, values[f.code]) for f in fields]
+    seen = {f.code for f in fields}
+    return known + [(code, values[code]) for code in sorted(values) if code not in seen]
 
 
 def _labelled_form(application: Application, values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """In the form's own field order (kept by ``FormSchemaField``), unknown names last."""
     properties = (application.service.form_schema or {}).get("properties", {})
-    return [
-        (str(properties.get(name, {}).get("title") or name), value)
-        for name, value in values.items()
-    ]
+    rank = {name: n for n, name in enumerate(properties)}
+    names = sorted(values, key=lambda name: (rank.get(name, len(rank)), name))
+    return [(str(properties.get(name, {}).get("title") or name), values[name]) for name in names]
 
 
 def open_supplements_of(application: Application) -> list[SupplementRequest]:

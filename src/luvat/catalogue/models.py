@@ -27,6 +27,43 @@ def localized(obj: Any, field: str, language: str | None = None) -> str:
     return ""
 
 
+FIELD_ORDER_KEY = "x-order"
+
+
+class FormSchemaField(models.JSONField):
+    """A JSON Schema whose properties keep the order they were written in.
+
+    PostgreSQL's ``jsonb`` stores object keys in its own order (shortest first), so a form's
+    fields would come back shuffled there and in order on SQLite. The order is therefore kept
+    in the stored value as ``"x-order"`` (a JSON Schema extension keyword) and put back on
+    read: code always sees the properties in the author's order and never the extra key.
+    """
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("properties"), dict):
+            value = {**value, FIELD_ORDER_KEY: list(value["properties"])}
+        return super().get_prep_value(value)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        value = super().from_db_value(value, expression, connection)
+        return with_field_order(value)
+
+
+def with_field_order(value: Any) -> Any:
+    """``value`` with its properties in their ``x-order`` and without that key."""
+    if not isinstance(value, dict) or FIELD_ORDER_KEY not in value:
+        return value
+    value = dict(value)
+    order = value.pop(FIELD_ORDER_KEY)
+    properties = value.get("properties")
+    if isinstance(properties, dict) and isinstance(order, list):
+        rank = {name: n for n, name in enumerate(order) if isinstance(name, str)}
+        value["properties"] = dict(
+            sorted(properties.items(), key=lambda item: rank.get(item[0], len(rank)))
+        )
+    return value
+
+
 class TranslatedNameMixin(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=300)
     name_sv = models.CharField(_("name in Swedish"), max_length=300, blank=True)
@@ -354,7 +391,7 @@ class Service(TranslatedNameMixin):
     integration_endpoint = models.CharField(
         _("integration endpoint reference"), max_length=200, blank=True
     )
-    form_schema = models.JSONField(
+    form_schema = FormSchemaField(
         _("service-specific form (JSON Schema)"), default=dict, blank=True
     )
     shared_data_mapping = models.JSONField(

@@ -4,6 +4,7 @@ jsonb reorders object keys: shortest first), and code never sees the stored orde
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 WRITTEN = ["organiser_of_the_event", "event_name", "venue", "max"]
 
 
-def schema(names: list[str]) -> dict:
+def schema(names: list[str]) -> dict[str, Any]:
     return {"type": "object", "properties": {name: {"type": "string"} for name in names}}
 
 

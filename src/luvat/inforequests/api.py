@@ -17,6 +17,7 @@ from luvat.inforequests.errors import InvalidInforequest, NotAnswered
 from luvat.inforequests.models import Addressee, Inforequest, InforequestAttachment
 from luvat.inforequests.selectors import (
     company_inforequests,
+    file_document,
     inforequest_for,
     project_ask_options,
 )
@@ -94,16 +95,6 @@ def _actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _file(attachment: InforequestAttachment) -> dict[str, Any]:
-    return {
-        "id": attachment.public_id,
-        "file_name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "sha256": attachment.sha256,
-    }
-
-
 def _answer(addressee: Addressee, files: list[InforequestAttachment]) -> dict[str, Any]:
     return {
         "id": addressee.public_id,
@@ -114,7 +105,7 @@ def _answer(addressee: Addressee, files: list[InforequestAttachment]) -> dict[st
         "answered_at": addressee.answered_at,
         "answered_by": addressee.answered_by_label,
         "application_id": addressee.application.public_id if addressee.application else None,
-        "attachments": [_file(f) for f in files if f.addressee_id == addressee.pk],
+        "attachments": [file_document(f) for f in files if f.addressee_id == addressee.pk],
     }
 
 
@@ -131,7 +122,7 @@ def _document(
         "shared_data": inforequest.shared_data,
         "asked_at": inforequest.asked_at,
         "answers": [_answer(a, files) for a in addressees],
-        "attachments": [_file(f) for f in files if f.addressee_id is None],
+        "attachments": [file_document(f) for f in files if f.addressee_id is None],
     }
 
 

@@ -27,6 +27,7 @@ from luvat.inforequests.selectors import (
     InforequestView,
     addressees_for_authority,
     attachment_of,
+    file_document,
     inforequest_for,
 )
 from luvat.inforequests.services import ANSWER_MAX, inforequest_answer
@@ -73,16 +74,6 @@ class AuthorityAnswerIn(Schema):
     answer: str = Field(min_length=1, max_length=ANSWER_MAX)
 
 
-def _file(attachment: InforequestAttachment) -> dict[str, Any]:
-    return {
-        "id": attachment.public_id,
-        "file_name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "sha256": attachment.sha256,
-    }
-
-
 def _asked(
     addressee: Addressee,
     attachments: list[InforequestAttachment],
@@ -102,11 +93,11 @@ def _asked(
         "shared_data": inforequest.shared_data,
         "asked_at": inforequest.asked_at,
         "service_codes": [s.code for s in addressee.services.all()],
-        "attachments": [_file(a) for a in attachments],
+        "attachments": [file_document(a) for a in attachments],
         "answer": addressee.answer,
         "answered_at": addressee.answered_at,
         "answered_by": addressee.answered_by_label,
-        "answer_attachments": [_file(a) for a in own_files or []],
+        "answer_attachments": [file_document(a) for a in own_files or []],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -281,3 +282,15 @@ def question_fields(options: list[AskOption]) -> list[VocabularyField]:
         .exclude(type__in=[VocabularyType.MUNICIPALITY, VocabularyType.BUSINESS_ID])
         .order_by("order", "code")
     )
+
+
+def file_document(attachment: InforequestAttachment) -> dict[str, Any]:
+    """One file of a question or an answer as both APIs (the customer's and the authority
+    systems') describe it."""
+    return {
+        "id": attachment.public_id,
+        "file_name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
